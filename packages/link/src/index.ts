@@ -1,0 +1,2 @@
+import { hello } from "@nerves-hub-ts/protocol";
+export const greet = (): string => hello();
