@@ -1,3 +1,0 @@
-import { expect, it } from "vitest";
-import { greet } from "./index.js";
-it("resolves sibling source", () => expect(greet()).toBe("hi"));
