@@ -1,0 +1,82 @@
+import { decode as mpDecode, encode as mpEncode } from "@msgpack/msgpack";
+import { type BinarySender, decodeBinaryFrame } from "./binary-frame.js";
+import { FrameError } from "./errors.js";
+import type { Frame } from "./frame.js";
+import { frameFromArray, frameToArray } from "./frame-array.js";
+import { err, type Result } from "./result.js";
+
+/** What arrives from a websocket: a text frame or a binary one. */
+export type WireData = string | ArrayBuffer | Uint8Array;
+
+/** Turns frames into websocket messages and back. `decode` never throws. */
+export interface Serializer {
+  /** The `vsn` query parameter that selects this serializer on the server. */
+  readonly vsn: "2.0.0" | "3.0.0";
+  readonly frameType: "text" | "binary";
+  encode(frame: Frame): string | Uint8Array;
+  decode(data: WireData): Result<Frame, FrameError>;
+}
+
+function toBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
+
+/**
+ * JSON text frames (`vsn=2.0.0`). Binary frames in the v2 binary layout are decoded too;
+ * `binarySender` says whose binary frames this side receives.
+ */
+export function jsonSerializer(binarySender: BinarySender = "server"): Serializer {
+  return {
+    vsn: "2.0.0",
+    frameType: "text",
+    encode: (frame) => JSON.stringify(frameToArray(frame)),
+    decode(data) {
+      if (typeof data !== "string") return decodeBinaryFrame(toBytes(data), binarySender);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch (e) {
+        return err(new FrameError("bad_json", `text frame is not JSON: ${(e as Error).message}`));
+      }
+      return frameFromArray(parsed);
+    },
+  };
+}
+
+/**
+ * MessagePack binary frames (`vsn=3.0.0`): one 5-element array per frame, no extra header.
+ * Dates go out as the msgpack timestamp extension (type -1) and come back as Date.
+ */
+export function msgpackSerializer(): Serializer {
+  return {
+    vsn: "3.0.0",
+    frameType: "binary",
+    encode: (frame) => mpEncode(frameToArray(frame), { ignoreUndefined: true }),
+    decode(data) {
+      if (typeof data === "string") {
+        return err(
+          new FrameError("unexpected_frame_type", "msgpack frames must be binary, got a text frame"),
+        );
+      }
+      let parsed: unknown;
+      try {
+        parsed = mpDecode(toBytes(data));
+      } catch (e) {
+        return err(new FrameError("bad_msgpack", `binary frame is not MessagePack: ${(e as Error).message}`));
+      }
+      return frameFromArray(parsed);
+    },
+  };
+}
+
+/** Picks the serializer a `vsn` value selects, as the server negotiates (`~> 2.0.0`, `~> 3.0.0`). */
+export function serializerForVsn(
+  vsn: string | null | undefined,
+  binarySender: BinarySender = "server",
+): Serializer | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(vsn ?? "");
+  if (!m) return undefined;
+  if (m[1] === "2" && m[2] === "0") return jsonSerializer(binarySender);
+  if (m[1] === "3" && m[2] === "0") return msgpackSerializer();
+  return undefined;
+}
