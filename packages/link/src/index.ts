@@ -6,4 +6,5 @@ export { IdentityError } from "./ports/identity.js";
 export type { LogFields, Logger } from "./ports/logger.js";
 export { silentLogger } from "./ports/logger.js";
 export { MemoryStorage, type Storage } from "./ports/storage.js";
+export type { Push, UpdateEvent, UpdateHandler } from "./ports/updates.js";
 export * from "./updates/index.js";
