@@ -1,1 +1,20 @@
-export {};
+export { base64UrlDecode, base64UrlEncode } from "./base64url.js";
+export { CLOCK_SKEW_THRESHOLD_MS, describeClockSkew } from "./clock-skew.js";
+export { decodeTerm, EtfError, type EtfErrorCode, encodeTerm, type Term } from "./etf.js";
+export { parseHttpDate } from "./http-date.js";
+export { type SharedSecretIdentityConfig, sharedSecretIdentity } from "./identity.js";
+export {
+  DEFAULT_KEY_DIGEST,
+  DEFAULT_KEY_ITERATIONS,
+  DEFAULT_KEY_LENGTH,
+  type KeyDigest,
+} from "./nh1.js";
+export { redactSharedSecretHeaders } from "./redact.js";
+export { type SharedSecretHeaders, SigningError, type SignOptions, signSharedSecret } from "./sign.js";
+export {
+  type RequestHeaders,
+  type VerifyFailureReason,
+  type VerifyOptions,
+  type VerifyResult,
+  verifySharedSecret,
+} from "./verify.js";
