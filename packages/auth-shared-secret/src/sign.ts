@@ -15,12 +15,12 @@ import {
 import { signToken } from "./token.js";
 
 /** The shared-secret upgrade headers, names in lower case. */
-export interface SharedSecretHeaders {
+export type SharedSecretHeaders = {
   "x-nh-alg": string;
   "x-nh-key": string;
   "x-nh-time": string;
   "x-nh-signature": string;
-}
+};
 
 /** Inputs for one signature. */
 export interface SignOptions {
