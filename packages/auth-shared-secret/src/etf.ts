@@ -78,8 +78,9 @@ const utf8 = { decode: (bytes: Uint8Array) => utf8Decoder.decode(bytes) };
  */
 export function decodeTerm(bytes: Uint8Array): Term {
   const reader = new Reader(bytes);
-  if (reader.u8() !== VERSION)
+  if (reader.u8() !== VERSION) {
     throw new EtfError("bad_version", "not an Erlang external term (version byte is not 131)");
+  }
   return reader.term(0);
 }
 
@@ -148,8 +149,9 @@ class Reader {
         return { type: "map", value };
       }
       default:
-        if (EXECUTABLE_TAGS.has(tag))
+        if (EXECUTABLE_TAGS.has(tag)) {
           throw new EtfError("unsafe_term", "the term contains a function, which is not safe to decode");
+        }
         throw new EtfError("unsupported_tag", `unsupported external term tag ${tag}`);
     }
   }
@@ -170,8 +172,9 @@ class Reader {
     } catch {
       throw new EtfError("bad_atom", "atom text is not valid UTF-8");
     }
-    if ([...value].length > MAX_ATOM_CHARS)
+    if ([...value].length > MAX_ATOM_CHARS) {
       throw new EtfError("bad_atom", "atom is longer than 255 characters");
+    }
     return { type: "atom", value };
   }
 
@@ -242,8 +245,9 @@ function write(out: number[], term: Term): void {
     }
     case "atom": {
       const bytes = utf8Encoder.encode(term.value);
-      if ([...term.value].length > MAX_ATOM_CHARS)
+      if ([...term.value].length > MAX_ATOM_CHARS) {
         throw new EtfError("bad_atom", "atom is longer than 255 characters");
+      }
       if (bytes.length < 256) out.push(TAG.smallAtomUtf8, bytes.length, ...bytes);
       else out.push(TAG.atomUtf8, ...u16(bytes.length), ...bytes);
       return;

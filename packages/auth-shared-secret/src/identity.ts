@@ -97,8 +97,9 @@ function asIdentityError<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof SigningError)
+    if (error instanceof SigningError) {
       throw new IdentityError("bad_setting", `shared secret: ${error.message}`);
+    }
     throw error;
   }
 }

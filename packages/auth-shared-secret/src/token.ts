@@ -38,8 +38,9 @@ export function openToken(token: string, key: Uint8Array): OpenedToken {
   const digest = MAC_DIGESTS.get(protectedHeader);
   const payload = base64UrlDecode(payloadText);
   const mac = base64UrlDecode(macText);
-  if (digest === undefined || payload === undefined || mac === undefined)
+  if (digest === undefined || payload === undefined || mac === undefined) {
     return { ok: false, reason: "bad_token" };
+  }
   const expected = hmac(digest, key, utf8ToBytes(`${protectedHeader}.${payloadText}`));
   return constantTimeEqual(expected, mac) ? { ok: true, payload } : { ok: false, reason: "bad_signature" };
 }

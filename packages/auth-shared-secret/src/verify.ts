@@ -77,12 +77,14 @@ export function verifySharedSecret(headers: RequestHeaders, opts: VerifyOptions)
   if (alg === undefined) return refuse("missing_alg", "no x-nh-alg header");
   if (!alg.startsWith(ALG_PREFIX)) return refuse("bad_alg", `x-nh-alg must start with ${ALG_PREFIX}`);
   const algParts = alg.slice(ALG_PREFIX.length).split("-");
-  if (algParts.length !== 3)
+  if (algParts.length !== 3) {
     return refuse("bad_alg", "x-nh-alg must be NH1-HMAC-<digest>-<iterations>-<length>");
+  }
   const [digestName = "", iterationsText = "", lengthText = ""] = algParts;
   const digest = PBKDF2_DIGESTS.get(digestName.toLowerCase());
-  if (digest === undefined)
+  if (digest === undefined) {
     return refuse("unknown_digest", `unsupported PBKDF2 digest ${JSON.stringify(digestName)}`);
+  }
   const iterations = parseInteger(iterationsText);
   const keyLength = parseInteger(lengthText);
   if (iterations === undefined || keyLength === undefined) {
@@ -142,8 +144,9 @@ export function verifySharedSecret(headers: RequestHeaders, opts: VerifyOptions)
   if (!age.ok) return age.failure;
 
   const identifier = binaryText(fields.data);
-  if (identifier === undefined)
+  if (identifier === undefined) {
     return refuse("bad_identifier", "the signed identifier is not a UTF-8 binary");
+  }
   return {
     ok: true,
     key,
@@ -215,8 +218,9 @@ function checkAge(signed: Term, maxAgeSeconds: number, nowMs: number): AgeCheck 
   if (signed.value > now) {
     return { ok: false, failure: refuse("future", "token signed in the future (device clock ahead?)") };
   }
-  if (signed.value < oldestAcceptedMs)
+  if (signed.value < oldestAcceptedMs) {
     return { ok: false, failure: refuse("expired", `token older than ${maxAgeSeconds} s`) };
+  }
   return { ok: true, signedAtMs };
 }
 
