@@ -37,9 +37,19 @@ export function nullable<T>(d: Decoder<T>): Decoder<T | null> {
   return (v, p) => (v === null ? ok(null) : d(v, p));
 }
 
-/** A key that may be absent (or null, which the wire uses interchangeably with absent). */
+/**
+ * A key that may be absent. Null counts as absent too (the wire uses them interchangeably), except
+ * where the inner decoder accepts null itself, as in `optional(nullable(str))`: then null is kept.
+ */
 export function optional<T>(d: Decoder<T>): Decoder<T | undefined> {
-  return (v, p) => (v === undefined || v === null ? ok(undefined) : d(v, p));
+  return (v, p) => {
+    if (v === undefined) return ok(undefined);
+    if (v === null) {
+      const r = d(v, p);
+      return r.ok ? r : ok(undefined);
+    }
+    return d(v, p);
+  };
 }
 
 export function array<T>(d: Decoder<T>): Decoder<T[]> {
@@ -73,7 +83,8 @@ export function record<T>(d: Decoder<T>): Decoder<Record<string, T>> {
     for (const [k, val] of Object.entries(v)) {
       const r = d(val, join(p, k));
       if (!r.ok) return r;
-      out[k] = r.value;
+      // defineProperty, so a "__proto__" key stays a key instead of replacing the prototype.
+      Object.defineProperty(out, k, { value: r.value, enumerable: true, writable: true, configurable: true });
     }
     return ok(out);
   };

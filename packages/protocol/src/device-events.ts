@@ -2,9 +2,11 @@
 import {
   anyObject,
   array,
+  type Decoded,
   type Decoder,
   int,
   intRange,
+  isRecord,
   nullable,
   num,
   object,
@@ -29,6 +31,12 @@ const progress = object({
   stage: optional(oneOf([...PROGRESS_STAGES, ...UPDATE_STATUSES])),
 });
 const empty = object({});
+
+const geoLocation = object({ source: optional(str), latitude: num, longitude: num, accuracy: optional(num) });
+const geoError = object({ error_code: str, error_description: str });
+/** A resolver error carries `error_code`; picking the variant by it makes errors name the right field. */
+const geoUpdate: Decoder<Decoded<typeof geoLocation> | Decoded<typeof geoError>> = (v, p) =>
+  isRecord(v) && v.error_code !== undefined ? geoError(v, p) : geoLocation(v, p);
 const fileName = object({ filename: str });
 
 export const deviceEvents = {
@@ -40,6 +48,8 @@ export const deviceEvents = {
       reason: optional(str),
       // Milliseconds, as the server reads it (nerves_hub_link sends minutes; see device-client.md §3.3).
       delay_for: optional(int),
+      // `downloading` / `updating` statuses may carry progress, handled like fwup_progress.
+      progress: optional(intRange(0, 100)),
       downloader_network_interface: optional(nullable(str)),
     }),
     firmware_validated: unknownValue,
@@ -62,10 +72,7 @@ export const deviceEvents = {
   },
   extensions: {
     "health:report": object({ value: nullable(anyObject) }),
-    "geo:location:update": union(
-      object({ source: optional(str), latitude: num, longitude: num, accuracy: optional(num) }),
-      object({ error_code: str, error_description: str }),
-    ),
+    "geo:location:update": geoUpdate,
     "network_identity:report": object({
       identities: array(
         object({ service: str, identifier: str, instance: optional(str), details: optional(anyObject) }),

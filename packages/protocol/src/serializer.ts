@@ -1,7 +1,7 @@
 import { decode as mpDecode, encode as mpEncode } from "@msgpack/msgpack";
-import { type BinarySender, decodeBinaryFrame } from "./binary-frame.js";
+import { type BinarySender, decodeBinaryFrame, encodeBinaryFrame } from "./binary-frame.js";
 import { FrameError } from "./errors.js";
-import type { Frame } from "./frame.js";
+import { type Frame, isReplyPayload, PhxEvent } from "./frame.js";
 import { frameFromArray, frameToArray } from "./frame-array.js";
 import { err, type Result } from "./result.js";
 
@@ -21,15 +21,25 @@ function toBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
+/** A push whose payload, or a reply whose response, is raw bytes: JSON cannot carry it. */
+function hasBinaryPayload(frame: Frame): boolean {
+  const p = frame.payload;
+  if (p instanceof Uint8Array) return true;
+  return frame.event === PhxEvent.reply && isReplyPayload(p) && p.response instanceof Uint8Array;
+}
+
 /**
  * JSON text frames (`vsn=2.0.0`). Binary frames in the v2 binary layout are decoded too;
- * `binarySender` says whose binary frames this side receives.
+ * `binarySender` says whose binary frames this side receives. A frame with a raw-bytes payload is
+ * encoded in that binary layout (as the peer's sender) rather than as a text frame.
  */
 export function jsonSerializer(binarySender: BinarySender = "server"): Serializer {
+  const ownSide: BinarySender = binarySender === "server" ? "device" : "server";
   return {
     vsn: "2.0.0",
     frameType: "text",
-    encode: (frame) => JSON.stringify(frameToArray(frame)),
+    encode: (frame) =>
+      hasBinaryPayload(frame) ? encodeBinaryFrame(frame, ownSide) : JSON.stringify(frameToArray(frame)),
     decode(data) {
       if (typeof data !== "string") return decodeBinaryFrame(toBytes(data), binarySender);
       let parsed: unknown;

@@ -1,17 +1,5 @@
 // Server-to-device events: the payload decoders for every topic.
-import {
-  anyObject,
-  array,
-  bool,
-  type Decoder,
-  int,
-  nullable,
-  object,
-  optional,
-  str,
-  union,
-  unknownValue,
-} from "./decode.js";
+import { array, bool, type Decoder, int, object, optional, str, union, unknownValue } from "./decode.js";
 import { ok } from "./result.js";
 
 const hexSha256: Decoder<string> = (v, p) =>
@@ -99,6 +87,3 @@ export const serverEvents = {
     "local_shell:kill_shell": object({ signal: optional(int) }),
   },
 } as const;
-
-/** Payload of a health report, passed through as the device built it. */
-export const healthValue = nullable(anyObject);
