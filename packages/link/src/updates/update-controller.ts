@@ -1,0 +1,233 @@
+// The UpdateHandler the DeviceLink routes `update` messages to. It runs the pure state machine
+// from @nerves-hub-ts/update and carries out its commands through ports: the Client's decision
+// (with a deadline), the Clock (reschedule timer, progress timestamps), Alarms, the UpdateStrategy
+// that downloads and installs, the link's Push, and a reboot callback.
+import type { ServerPayload } from "@nerves-hub-ts/protocol";
+import {
+  currentlyDownloadingUuid,
+  defaultDecision,
+  Failure,
+  initialState,
+  needsPublicKeys,
+  status,
+  step,
+  type UpdateCommand,
+  type UpdateInput,
+  type UpdateOutcome,
+  type UpdateState,
+} from "@nerves-hub-ts/update";
+import { AlarmId, type Alarms } from "../ports/alarms.js";
+import type { Client, UpdateOffer } from "../ports/client.js";
+import type { Clock, TimerHandle } from "../ports/clock.js";
+import type { UpdateStrategy } from "../ports/firmware.js";
+import { type Logger, silentLogger } from "../ports/logger.js";
+import type { Push, UpdateEvent, UpdateHandler } from "../ports/updates.js";
+
+/** The decision hook's default deadline; a hook that misses it does not apply the update. */
+export const DEFAULT_DECISION_TIMEOUT_MS = 60_000;
+
+export interface UpdateControllerOptions {
+  /** Downloads, verifies and installs (streaming by default in firmware-fwup). */
+  strategy: UpdateStrategy;
+  /** The link's push on the `device` topic. */
+  push: Push;
+  clock: Clock;
+  alarms?: Alarms;
+  client?: Client;
+  logger?: Logger;
+  /** UUID of the running firmware; the default decision ignores an offer of the same firmware. */
+  runningFirmwareUuid?: string | null;
+  /** Configured fwup signing keys (base64 Ed25519). */
+  publicKeys?: string[];
+  /** Refuse updates while no usable key is known (default true, as nerves_hub_link). */
+  requireSignedFirmware?: boolean;
+  decisionTimeoutMs?: number;
+  /** Reboots after a completed update; default `client.reboot`. */
+  reboot?: () => void | Promise<void>;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class UpdateController implements UpdateHandler {
+  #state: UpdateState;
+  readonly #queue: UpdateInput[] = [];
+  #dispatching = false;
+  readonly #listeners = new Set<(event: UpdateEvent) => void>();
+  #rescheduleTimer: TimerHandle | undefined;
+  #decisionTimer: TimerHandle | undefined;
+  #running: { abort: AbortController; done: Promise<void> } | undefined;
+  readonly #log: Logger;
+
+  constructor(private readonly options: UpdateControllerOptions) {
+    this.#state = initialState({
+      publicKeys: options.publicKeys ?? [],
+      requireSignedFirmware: options.requireSignedFirmware ?? true,
+    });
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  handleUpdate(payload: ServerPayload<"device", "update">): void {
+    this.#dispatch({ type: "offer", payload });
+  }
+
+  setPublicKeys(keys: string[]): void {
+    if (keys.length === 0) this.#log.info("empty fwup key list received; keeping the current keys");
+    this.#dispatch({ type: "keys", keys });
+  }
+
+  needsPublicKeys(): boolean {
+    return needsPublicKeys(this.#state);
+  }
+
+  currentlyDownloadingUuid(): string | null {
+    return currentlyDownloadingUuid(this.#state);
+  }
+
+  status(): "idle" | "updating" {
+    return status(this.#state);
+  }
+
+  subscribe(listener: (event: UpdateEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Cancels whatever runs and waits until the strategy has stopped (and kept its resume state). */
+  async stop(): Promise<void> {
+    this.#decisionTimer?.cancel();
+    const running = this.#running;
+    this.#dispatch({ type: "stop" });
+    await running?.done;
+  }
+
+  #dispatch(input: UpdateInput): void {
+    this.#queue.push(input);
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        const { state, commands } = step(this.#state, next);
+        this.#state = state;
+        for (const command of commands) this.#execute(command);
+      }
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  #execute(c: UpdateCommand): void {
+    switch (c.type) {
+      case "push":
+        if (!this.options.push(c.message))
+          this.#log.debug("push dropped (device topic not joined)", { event: c.message.event });
+        return;
+      case "ask-client":
+        this.#ask(c.attempt, c.offer);
+        return;
+      case "start-timer":
+        this.#rescheduleTimer = this.options.clock.setTimeout(
+          () => this.#dispatch({ type: "reschedule-due", attempt: c.attempt }),
+          c.delayMs,
+        );
+        return;
+      case "cancel-timer":
+        this.#rescheduleTimer?.cancel();
+        this.#rescheduleTimer = undefined;
+        return;
+      case "start-update":
+        this.#start(c.attempt, c.offer, c.publicKeys);
+        return;
+      case "cancel-update":
+        this.#running?.abort.abort();
+        return;
+      case "set-alarm":
+        this.options.alarms?.set(AlarmId.updateInProgress);
+        return;
+      case "clear-alarm":
+        this.options.alarms?.clear(AlarmId.updateInProgress);
+        return;
+      case "notify":
+        for (const l of this.#listeners) {
+          try {
+            l(c.notice);
+          } catch (e) {
+            this.#log.warn("update listener threw", { error: message(e) });
+          }
+        }
+        return;
+      case "reboot":
+        this.#reboot();
+        return;
+    }
+  }
+
+  #ask(attempt: number, offer: UpdateOffer): void {
+    const { client, clock } = this.options;
+    const timeoutMs = this.options.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS;
+    let settled = false;
+    const settle = (input: UpdateInput) => {
+      if (settled) return;
+      settled = true;
+      this.#decisionTimer?.cancel();
+      this.#dispatch(input);
+    };
+    this.#decisionTimer = clock.setTimeout(
+      () => settle({ type: "decision-failed", attempt, error: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    const hook = client?.updateAvailable;
+    // A throwing hook becomes a rejection, so it is reported rather than crashing the link.
+    new Promise((resolve) =>
+      resolve(hook ? hook.call(client, offer) : defaultDecision(offer, this.options.runningFirmwareUuid)),
+    ).then(
+      (decision) => settle({ type: "decided", attempt, decision }),
+      (e: unknown) => {
+        this.#log.warn("update decision hook failed", { error: message(e) });
+        settle({ type: "decision-failed", attempt, error: message(e) });
+      },
+    );
+  }
+
+  #start(attempt: number, offer: UpdateOffer, publicKeys: string[]): void {
+    const { strategy, clock, client } = this.options;
+    const abort = new AbortController();
+    const finish = (outcome: UpdateOutcome) => {
+      if (this.#running?.abort === abort) this.#running = undefined;
+      this.#dispatch({ type: "finished", attempt, outcome });
+    };
+    const done = Promise.resolve()
+      .then(() =>
+        strategy.run({
+          offer,
+          publicKeys,
+          signal: abort.signal,
+          onConnection: (info) =>
+            this.#dispatch({ type: "connection-opened", attempt, networkInterface: info.networkInterface }),
+          onProgress: (stage, percent) =>
+            this.#dispatch({ type: "progress", attempt, stage, percent, at: clock.now() }),
+          onFwupMessage: (m) => {
+            try {
+              client?.handleFwupMessage?.(m);
+            } catch (e) {
+              this.#log.warn("handleFwupMessage threw", { error: message(e) });
+            }
+          },
+        }),
+      )
+      .catch((e: unknown): UpdateOutcome => ({ ok: false, failure: Failure.unexpected(message(e)) }))
+      .then(finish);
+    this.#running = { abort, done };
+    this.#log.info("firmware update started", { uuid: offer.firmware_meta.uuid, strategy: strategy.name });
+  }
+
+  #reboot(): void {
+    const reboot = this.options.reboot ?? this.options.client?.reboot?.bind(this.options.client);
+    if (!reboot) {
+      this.#log.warn("update complete but no reboot callback is configured");
+      return;
+    }
+    Promise.resolve()
+      .then(reboot)
+      .catch((e: unknown) => this.#log.error("reboot failed", { error: message(e) }));
+  }
+}
