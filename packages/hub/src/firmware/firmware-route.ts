@@ -1,0 +1,137 @@
+// Serves presigned firmware URLs with Range support and injectable faults.
+import { createReadStream } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { HubCore } from "../core.js";
+import type { FaultTable, FirmwareFault } from "./faults.js";
+import { type ByteRange, parseRange } from "./range.js";
+import type { UrlSigner } from "./signed-url.js";
+import type { FirmwareRecord, FirmwareStore } from "./store.js";
+
+const CHUNK = 64 * 1024;
+
+async function* readChunks(record: FirmwareRecord, range: ByteRange): AsyncGenerator<Buffer> {
+  if (range.end < range.start) return;
+  if (record.source.kind === "bytes") {
+    const bytes = record.source.bytes;
+    for (let at = range.start; at <= range.end; at += CHUNK) {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(CHUNK, range.end + 1 - at));
+    }
+    return;
+  }
+  yield* createReadStream(record.source.path, { start: range.start, end: range.end, highWaterMark: CHUNK });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function describe(fault: FirmwareFault | undefined): string | null {
+  return fault ? JSON.stringify(fault) : null;
+}
+
+export interface FirmwareRouteDeps {
+  core: HubCore;
+  store: FirmwareStore;
+  signer: UrlSigner;
+  faults: FaultTable;
+}
+
+export async function serveFirmware(
+  deps: FirmwareRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const { core } = deps;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET, HEAD" }).end();
+    return;
+  }
+  const verdict = deps.signer.verify(url.pathname, url.searchParams, core.now());
+  if (!verdict.ok) {
+    // Only the path is logged: the query string is a bearer credential.
+    core.log.info({ path: url.pathname, reason: verdict.reason }, "firmware request refused");
+    res
+      .writeHead(verdict.reason === "not_found" ? 404 : 403, { "content-type": "text/plain" })
+      .end(verdict.reason);
+    return;
+  }
+  const record = deps.store.get(verdict.firmwareUuid);
+  if (!record) {
+    res.writeHead(404, { "content-type": "text/plain" }).end("not_found");
+    return;
+  }
+  const fault = deps.faults.take(verdict.identifier, record.uuid);
+  const rangeHeader = req.headers.range;
+  core.emit({
+    type: "firmware_download",
+    at: core.now(),
+    identifier: verdict.identifier,
+    firmwareUuid: record.uuid,
+    range: rangeHeader ?? null,
+    fault: describe(fault),
+  });
+  if (fault?.status5xxOnce !== undefined || fault?.status !== undefined) {
+    res.writeHead(fault.status5xxOnce ?? fault.status ?? 500, { "content-length": "0" }).end();
+    return;
+  }
+
+  const size = record.size;
+  const parsed = fault?.ignoreRange ? undefined : parseRange(rangeHeader, size);
+  const headers: Record<string, string> = {
+    "content-type": "application/octet-stream",
+    "accept-ranges": "bytes",
+    etag: `"${record.checksum}"`,
+  };
+  if (parsed === "unsatisfiable") {
+    res.writeHead(416, { ...headers, "content-range": `bytes */${size}`, "content-length": "0" }).end();
+    return;
+  }
+  const range = parsed ?? { start: 0, end: size - 1 };
+  const length = range.end - range.start + 1;
+  if (parsed) {
+    const shift = fault?.wrongContentRange ? 1 : 0;
+    headers["content-range"] = `bytes ${range.start + shift}-${range.end + shift}/${size}`;
+  }
+  headers["content-length"] = String(length);
+  res.writeHead(parsed ? 206 : 200, headers);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  await streamBody(res, record, range, fault);
+}
+
+async function streamBody(
+  res: ServerResponse,
+  record: FirmwareRecord,
+  range: ByteRange,
+  fault: FirmwareFault | undefined,
+): Promise<void> {
+  let offset = range.start;
+  let sent = 0;
+  const started = Date.now();
+  for await (const original of readChunks(record, range)) {
+    if (res.destroyed) return;
+    let chunk = original;
+    const corrupt = fault?.corruptByteAt;
+    if (corrupt !== undefined && corrupt >= offset && corrupt < offset + chunk.length) {
+      chunk = Buffer.from(chunk);
+      chunk[corrupt - offset] = (chunk[corrupt - offset] ?? 0) ^ 0xff;
+    }
+    const cut = fault?.cutAfterBytes;
+    if (cut !== undefined && sent + chunk.length >= cut) {
+      res.write(chunk.subarray(0, cut - sent));
+      // Let the partial bytes leave, then drop the connection mid-body.
+      await new Promise<void>((r) => res.once("drain", r).write("", () => r()));
+      res.socket?.destroy();
+      return;
+    }
+    if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
+    offset += chunk.length;
+    sent += chunk.length;
+    if (fault?.bytesPerSecond) {
+      const due = (sent / fault.bytesPerSecond) * 1000 - (Date.now() - started);
+      if (due > 0) await sleep(due);
+    }
+  }
+  res.end();
+}

@@ -1,0 +1,172 @@
+// The device-socket upgrade: vsn negotiation, authentication, then the websocket (hub-server.md §1.4–§2).
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
+import { redactSharedSecretHeaders } from "@nerves-hub-ts/auth-shared-secret";
+import { serializerForVsn } from "@nerves-hub-ts/protocol";
+import type { WebSocketServer } from "ws";
+import { authenticateCertificate } from "../auth/certificate-auth.js";
+import { ConsoleChannel } from "../channels/console-channel.js";
+import { DeviceChannel } from "../channels/device-channel.js";
+import { ExtensionsChannel } from "../channels/extensions-channel.js";
+import type { HubCore } from "../core.js";
+import type { DeviceRecord } from "../devices/device-record.js";
+import { CloseCode, DeviceConnection } from "../socket/device-connection.js";
+import { type Rejection, rejections, writeRejection } from "./upgrade-rejection.js";
+
+/** Paths that reach the device socket; both exist upstream for compatibility. */
+export const DEVICE_SOCKET_PATHS = ["/socket/websocket", "/device-socket/websocket"];
+
+type AuthOutcome =
+  | { ok: true; device: DeviceRecord; auth: "certificate" | "shared_secret" }
+  | { ok: false; rejection: Rejection; reason: string; identifier?: string };
+
+function peerCertificate(socket: Duplex): Buffer | undefined {
+  const tls = socket as Partial<TLSSocket>;
+  if (typeof tls.getPeerCertificate !== "function") return undefined;
+  const cert = tls.getPeerCertificate();
+  return cert && Buffer.isBuffer(cert.raw) && cert.raw.length > 0 ? cert.raw : undefined;
+}
+
+function authenticate(core: HubCore, req: IncomingMessage, socket: Duplex): AuthOutcome {
+  const now = core.now();
+  const der = peerCertificate(socket);
+  if (der) {
+    const r = authenticateCertificate(der, core.devices, core.cas, now);
+    if (r.ok) {
+      if (r.jitpCreated)
+        core.emit({ type: "device_registered", at: now, identifier: r.device.identifier, via: "jitp" });
+      return { ok: true, device: r.device, auth: "certificate" };
+    }
+    return {
+      ok: false,
+      rejection: rejections.invalidAuth,
+      reason: r.reason,
+      ...(r.identifier ? { identifier: r.identifier } : {}),
+    };
+  }
+  const xHeaders = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith("x-")));
+  if (Object.keys(xHeaders).length === 0)
+    return { ok: false, rejection: rejections.noAuth, reason: "no_auth" };
+  if (!core.settings.sharedSecrets) {
+    return { ok: false, rejection: rejections.invalidAuth, reason: "shared_secrets_disabled" };
+  }
+  const r = core.keys.authenticate(xHeaders, core.devices, now, core.settings.sharedSecretMaxAgeSeconds);
+  if (!r.ok) {
+    const rejection = r.status === 503 ? rejections.platformUnavailable : rejections.invalidAuth;
+    return { ok: false, rejection, reason: r.reason, ...(r.identifier ? { identifier: r.identifier } : {}) };
+  }
+  if (r.created)
+    core.emit({ type: "device_registered", at: now, identifier: r.device.identifier, via: "product_key" });
+  return { ok: true, device: r.device, auth: "shared_secret" };
+}
+
+export function handleDeviceUpgrade(
+  core: HubCore,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const reject = (rejection: Rejection, reason: string, identifier?: string) => {
+    core.log.info(
+      { status: rejection.status, reason, identifier, headers: redactSharedSecretHeaders(req.headers) },
+      "device upgrade refused",
+    );
+    core.emit({
+      type: "rejected",
+      at: core.now(),
+      status: rejection.status,
+      reason,
+      ...(identifier ? { identifier } : {}),
+    });
+    writeRejection(socket, rejection, core.now());
+  };
+  if (req.method !== "GET") {
+    reject(rejections.notGet, "not_get");
+    return;
+  }
+  const vsn = new URL(req.url ?? "/", "http://hub").searchParams.get("vsn");
+  const serializer = serializerForVsn(vsn ?? "1.0.0", "device");
+  if (!serializer) {
+    reject(rejections.badVsn, `unsupported vsn ${JSON.stringify(vsn)}`);
+    return;
+  }
+
+  let outcome: AuthOutcome;
+  try {
+    outcome = authenticate(core, req, socket);
+  } catch (error) {
+    core.log.error({ err: error instanceof Error ? error.message : String(error) }, "authentication raised");
+    outcome = { ok: false, rejection: rejections.platformUnavailable, reason: "exception" };
+  }
+  if (!outcome.ok) {
+    reject(outcome.rejection, outcome.reason, outcome.identifier);
+    return;
+  }
+  const { device, auth } = outcome;
+
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    const now = core.now();
+    const previous = core.live.get(device.identifier);
+    // Newest connection wins; the old socket goes away with 1001.
+    previous?.connection.close(CloseCode.goingAway, "duplicate connection");
+    const log = core.log.child({ device: device.identifier });
+    const allowedExtensions = new Set(
+      [...core.extensionsEnabled].filter((name) => !device.extensionsDisabled.includes(name)),
+    );
+    const connection: DeviceConnection = new DeviceConnection(
+      device.identifier,
+      serializer,
+      ws,
+      {
+        channelFor: (topic, conn) => {
+          if (topic === "device") return new DeviceChannel(core, device, conn);
+          if (topic === "console") return new ConsoleChannel(core, device);
+          if (topic === "extensions") return new ExtensionsChannel(core, device, conn, allowedExtensions);
+          return undefined;
+        },
+        violation: (topic, event, reason) => core.violation(device, topic, event, reason),
+        seen: () => {
+          device.lastSeenAt = core.now();
+        },
+        joined: (topic, params) => {
+          device.joinedTopics = connection.joinedTopics;
+          core.emit({ type: "joined", at: core.now(), identifier: device.identifier, topic, params });
+        },
+        left: (topic) => {
+          device.joinedTopics = connection.joinedTopics;
+          core.emit({ type: "left", at: core.now(), identifier: device.identifier, topic });
+        },
+        crashed: (topic, reason) => {
+          device.joinedTopics = connection.joinedTopics;
+          core.emit({ type: "channel_crash", at: core.now(), identifier: device.identifier, topic, reason });
+        },
+        pushed: (topic, event, payload) =>
+          core.emit({ type: "pushed", at: core.now(), identifier: device.identifier, topic, event, payload }),
+        closed: (code) => {
+          if (core.live.get(device.identifier)?.connection === connection) {
+            core.live.delete(device.identifier);
+            device.connected = false;
+            device.joinedTopics = [];
+            device.disconnectedAt = core.now();
+          }
+          core.emit({ type: "disconnected", at: core.now(), identifier: device.identifier, code });
+        },
+      },
+      log,
+      core.settings.idleTimeoutMs,
+    );
+    core.live.set(device.identifier, { connection, allowedExtensions });
+    Object.assign(device, {
+      connected: true,
+      connectedAt: now,
+      lastSeenAt: now,
+      auth,
+      vsn: serializer.vsn,
+      joinedTopics: [],
+    });
+    log.info({ auth, vsn: serializer.vsn }, "device connected");
+    core.emit({ type: "connected", at: now, identifier: device.identifier, auth, vsn: serializer.vsn });
+  });
+}

@@ -1,0 +1,191 @@
+// Phoenix framing and abuse, with a raw ws device: the hub answers like the real server and stays up.
+import { msgpackSerializer } from "@nerves-hub-ts/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Hub, startHub } from "../hub.js";
+import {
+  FIRMWARE_PARAMS,
+  PRODUCT_KEY,
+  PRODUCT_SECRET,
+  sharedSecretHeaders,
+} from "../test-support/fixtures.js";
+import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
+
+let hub: Hub;
+const open: RawDevice[] = [];
+
+beforeAll(async () => {
+  hub = await startHub({ idleTimeoutMs: 300, maxFrameBytes: 64 * 1024 });
+  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+});
+afterEach(() => {
+  for (const d of open.splice(0)) d.ws.terminate();
+});
+afterAll(() => hub.close());
+
+async function device(identifier: string, vsn = "2.0.0"): Promise<RawDevice> {
+  const r = await rawConnect(`${hub.deviceUrl("/device-socket/websocket")}?vsn=${vsn}`, {
+    headers: sharedSecretHeaders(identifier),
+  });
+  if (r.kind !== "open") throw new Error(`refused with ${r.status}`);
+  const d = new RawDevice(r.ws);
+  open.push(d);
+  return d;
+}
+
+async function joined(identifier: string): Promise<RawDevice> {
+  const d = await device(identifier);
+  d.sendJson(["1", "1", "device", "phx_join", { ...FIRMWARE_PARAMS, device_api_version: "2.0.0" }]);
+  expect(await d.nextJson((f) => f[3] === "phx_reply")).toEqual([
+    "1",
+    "1",
+    "device",
+    "phx_reply",
+    { status: "ok", response: {} },
+  ]);
+  return d;
+}
+
+/** Proves the hub still serves: a fresh device connects, joins and gets its heartbeat answered. */
+async function hubStillServes(): Promise<void> {
+  const other = await joined(`bystander-${Math.random()}`);
+  other.sendJson([null, "9", "phoenix", "heartbeat", {}]);
+  expect(await other.nextJson((f) => f[1] === "9")).toEqual([
+    null,
+    "9",
+    "phoenix",
+    "phx_reply",
+    { status: "ok", response: {} },
+  ]);
+}
+
+describe("Phoenix semantics", () => {
+  it("answers heartbeats on the phoenix topic", async () => {
+    const d = await device("hb");
+    d.sendJson([null, "5", "phoenix", "heartbeat", {}]);
+    expect(await d.nextJson()).toEqual([null, "5", "phoenix", "phx_reply", { status: "ok", response: {} }]);
+  });
+
+  it("refuses joins of unknown topics and messages to unjoined topics with 'unmatched topic'", async () => {
+    const d = await device("unmatched");
+    d.sendJson(["1", "1", "lobby", "phx_join", {}]);
+    expect(await d.nextJson()).toEqual([
+      "1",
+      "1",
+      "lobby",
+      "phx_reply",
+      { status: "error", response: { reason: "unmatched topic" } },
+    ]);
+    d.sendJson(["2", "2", "device", "status_update", { status: "started" }]);
+    expect(await d.nextJson()).toEqual([
+      "2",
+      "2",
+      "device",
+      "phx_reply",
+      { status: "error", response: { reason: "unmatched topic" } },
+    ]);
+    expect(hub.device("unmatched")?.violations.map((v) => v.reason)).toHaveLength(2);
+  });
+
+  it("never replies to device pushes, known or unknown (null join_ref accepted)", async () => {
+    const d = await joined("quiet");
+    d.sendJson([null, "2", "device", "do_you_like_dem_apples", {}]);
+    d.sendJson([null, "3", "device", "status_update", { status: "received" }]);
+    d.sendJson([null, "4", "phoenix", "heartbeat", {}]);
+    expect(await d.nextJson()).toEqual([null, "4", "phoenix", "phx_reply", { status: "ok", response: {} }]);
+    expect(hub.device("quiet")?.lastStatus?.status).toBe("received");
+  });
+
+  it("closes the old channel on a duplicate join, and answers leave with ok then phx_close", async () => {
+    const d = await joined("rejoin");
+    d.sendJson(["3", "3", "device", "phx_join", FIRMWARE_PARAMS]);
+    expect(await d.nextJson()).toEqual(["1", "1", "device", "phx_close", {}]);
+    expect(await d.nextJson()).toEqual(["3", "3", "device", "phx_reply", { status: "ok", response: {} }]);
+    d.sendJson(["3", "4", "device", "phx_leave", {}]);
+    expect(await d.nextJson()).toEqual(["3", "4", "device", "phx_reply", { status: "ok", response: {} }]);
+    expect(await d.nextJson()).toEqual(["3", "3", "device", "phx_close", {}]);
+    expect(hub.device("rejoin")?.joinedTopics).toEqual([]);
+  });
+
+  it("crashes the device channel on a status outside the enum (phx_error) and accepts a rejoin", async () => {
+    const d = await joined("crashy");
+    d.sendJson(["1", "2", "device", "status_update", { status: "exploded" }]);
+    expect(await d.nextJson()).toEqual(["1", "1", "device", "phx_error", { reason: "channel_crash" }]);
+    d.sendJson(["1", "3", "device", "status_update", { status: "started" }]);
+    expect((await d.nextJson())[4]).toEqual({ status: "error", response: { reason: "unmatched topic" } });
+    d.sendJson(["4", "4", "device", "phx_join", FIRMWARE_PARAMS]);
+    expect((await d.nextJson())[4]).toEqual({ status: "ok", response: {} });
+    expect(hub.device("crashy")?.violations[0]?.reason).toMatch(/status/);
+  });
+
+  it("answers 'join crashed' to join params the server has no clause for", async () => {
+    const d = await device("badmeta");
+    d.sendJson(["1", "1", "device", "phx_join", { meta: { firmware_validated: "true" } }]);
+    expect(await d.nextJson()).toEqual([
+      "1",
+      "1",
+      "device",
+      "phx_reply",
+      { status: "error", response: { reason: "join crashed" } },
+    ]);
+  });
+
+  it("echoes msgpack refs as strings in binary frames", async () => {
+    const d = await device("packed", "3.0.0");
+    const mp = msgpackSerializer();
+    d.ws.send(mp.encode({ joinRef: null, ref: "7", topic: "phoenix", event: "heartbeat", payload: {} }));
+    await expect.poll(() => d.inbox.length).toBe(1);
+    const frame = mp.decode(d.inbox[0] as Buffer);
+    expect(frame.ok && frame.value).toEqual({
+      joinRef: null,
+      ref: "7",
+      topic: "phoenix",
+      event: "phx_reply",
+      payload: { status: "ok", response: {} },
+    });
+  });
+});
+
+describe("abuse", () => {
+  it("drops malformed JSON frames, counts them, and keeps the socket", async () => {
+    const d = await joined("garbage");
+    d.ws.send("not json at all");
+    d.ws.send("[1,2,3]");
+    d.ws.send(JSON.stringify([null, "1", 42, "x", {}]));
+    d.sendJson([null, "8", "phoenix", "heartbeat", {}]);
+    expect((await d.nextJson())[1]).toBe("8");
+    expect(hub.device("garbage")?.violations).toHaveLength(3);
+  });
+
+  it("closes a msgpack socket that receives a text frame with 1011, as the real socket crashes", async () => {
+    const d = await device("texty", "3.0.0");
+    d.ws.send('[null,"1","phoenix","heartbeat",{}]');
+    expect((await d.closed).code).toBe(1011);
+    await hubStillServes();
+  });
+
+  it("closes with 1009 on a frame over the size cap", async () => {
+    const d = await joined("huge");
+    d.ws.send(JSON.stringify([null, "1", "device", "x", { blob: "a".repeat(100 * 1024) }]));
+    expect((await d.closed).code).toBe(1009);
+    await hubStillServes();
+  });
+
+  it("closes an idle socket with 1002", async () => {
+    const d = await device("sleepy");
+    expect((await d.closed).code).toBe(1002);
+    expect(hub.device("sleepy")?.connected).toBe(false);
+  });
+
+  it("records invalid payloads as violations without crashing the channel", async () => {
+    const d = await joined("sloppy");
+    d.sendJson(["1", "2", "device", "report_network_interface", { interface: 7 }]);
+    d.sendJson(["1", "3", "device", "fwup_progress", { stage: "downloading" }]);
+    d.sendJson(["1", "4", "device", "connection_types", { values: ["wifi"] }]);
+    await expect.poll(() => hub.device("sloppy")?.connectionTypes).toEqual(["wifi"]);
+    expect(hub.device("sloppy")?.violations.map((v) => v.event)).toEqual([
+      "report_network_interface",
+      "fwup_progress",
+    ]);
+    expect(hub.device("sloppy")?.joinedTopics).toEqual(["device"]);
+  });
+});
