@@ -1,0 +1,196 @@
+import {
+  type Channel,
+  type CloseInfo,
+  ConnectError,
+  type Connection,
+  type ConnectRequest,
+  JoinError,
+  type TopicHandlers,
+  type Transport,
+} from "../ports/transport.js";
+
+/** How the scripted server answers one connect attempt. */
+export type ConnectOutcome =
+  | { accept: true; localAddress?: string }
+  | { refuse: ConnectError }
+  | { hang: true };
+
+/** How the scripted server answers a join: an `ok`/`error` reply, or no reply until `replyToJoin`. */
+export type JoinOutcome = { status: "ok" | "error"; response?: unknown } | "pending";
+
+/** A message the device pushed. */
+export interface Pushed {
+  topic: string;
+  event: string;
+  payload: unknown;
+}
+
+/**
+ * An in-memory Transport whose "server" a test scripts: refuse or accept connects, answer joins,
+ * push server messages, crash channels and drop connections; also a test double.
+ */
+export class MemoryTransport implements Transport {
+  readonly requests: ConnectRequest[] = [];
+  readonly connections: MemoryConnection[] = [];
+  private outcomes: ConnectOutcome[] = [];
+  /** Decides join replies; default: `ok` with an empty response. */
+  joinReply: (topic: string, params: unknown) => JoinOutcome = () => ({ status: "ok", response: {} });
+
+  /** Queues the outcomes of the next connect attempts (after the queue: accept). */
+  script(...outcomes: ConnectOutcome[]): this {
+    this.outcomes.push(...outcomes);
+    return this;
+  }
+
+  /** Queues a refusal: `refuse("http", 401)` or `refuse("tcp")`. */
+  refuse(kind: ConnectError["kind"], status?: number, details: ConnectError["details"] = {}): this {
+    const message = status !== undefined ? `upgrade refused with HTTP ${status}` : `${kind} failure`;
+    return this.script({ refuse: new ConnectError(kind, message, { status, ...details }) });
+  }
+
+  /** The newest connection. */
+  get current(): MemoryConnection | undefined {
+    return this.connections[this.connections.length - 1];
+  }
+
+  async connect(request: ConnectRequest): Promise<Connection> {
+    this.requests.push(structuredClone(request));
+    const outcome = this.outcomes.shift() ?? { accept: true };
+    if ("refuse" in outcome) throw outcome.refuse;
+    if ("hang" in outcome) return new Promise<Connection>(() => {});
+    const conn = new MemoryConnection(this, request, outcome.localAddress);
+    this.connections.push(conn);
+    return conn;
+  }
+}
+
+interface MemoryChannel {
+  topic: string;
+  handlers: TopicHandlers;
+  state: "joining" | "joined" | "gone";
+  settle?: (outcome: Exclude<JoinOutcome, "pending">) => void;
+}
+
+/** One scripted connection. */
+export class MemoryConnection implements Connection {
+  readonly joins: { topic: string; params: unknown }[] = [];
+  readonly pushed: Pushed[] = [];
+  closedByClient = false;
+  private closeListeners: ((info: CloseInfo) => void)[] = [];
+  private channels: MemoryChannel[] = [];
+  private open = true;
+
+  constructor(
+    private readonly transport: MemoryTransport,
+    readonly request: ConnectRequest,
+    readonly localAddress?: string,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  join(topic: string, params: unknown, handlers: TopicHandlers): Channel {
+    this.joins.push({ topic, params: structuredClone(params) });
+    // A second join of a topic replaces the first, as on a Phoenix server.
+    for (const c of this.channels) if (c.topic === topic) c.state = "gone";
+    const ch: MemoryChannel = { topic, handlers, state: this.open ? "joining" : "gone" };
+    this.channels.push(ch);
+    const joined = new Promise<unknown>((resolve, reject) => {
+      if (!this.open) return reject(new JoinError("closed", "connection closed"));
+      ch.settle = (outcome) => {
+        if (ch.state !== "joining") return reject(new JoinError("closed", "connection closed"));
+        if (outcome.status === "error") {
+          ch.state = "gone";
+          return reject(new JoinError("refused", `join ${topic} refused`, outcome.response));
+        }
+        ch.state = "joined";
+        resolve(outcome.response ?? {});
+      };
+    });
+    const outcome = this.transport.joinReply(topic, params);
+    if (outcome !== "pending") queueMicrotask(() => ch.settle?.(outcome));
+    return {
+      topic,
+      joined,
+      push: (event, payload) => {
+        if (!this.open || ch.state !== "joined") return false;
+        this.pushed.push({ topic, event, payload: structuredClone(payload) });
+        return true;
+      },
+      leave: () => {
+        ch.state = "gone";
+      },
+    };
+  }
+
+  /** Answers the oldest pending join of `topic`. */
+  replyToJoin(topic: string, outcome: Exclude<JoinOutcome, "pending">): void {
+    const ch = this.channels.find((c) => c.topic === topic && c.state === "joining");
+    if (!ch?.settle) throw new Error(`no pending join for ${topic}`);
+    ch.settle(outcome);
+  }
+
+  onClose(listener: (info: CloseInfo) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    this.closedByClient = true;
+    this.shutdown();
+  }
+
+  /** The server pushes a message on a joined topic; false when nobody is joined there. */
+  serverPush(topic: string, event: string, payload: unknown): boolean {
+    const ch = this.live(topic);
+    if (!ch) return false;
+    ch.handlers.onMessage(event, payload);
+    return true;
+  }
+
+  /** The server crashes a channel (`phx_error`). */
+  crashChannel(topic: string, reason: unknown = { reason: "channel_crash" }): void {
+    const ch = this.live(topic);
+    if (!ch) throw new Error(`${topic} is not joined`);
+    ch.state = "gone";
+    ch.handlers.onError(reason);
+  }
+
+  /** The server leaves a channel (`phx_close`). */
+  closeChannel(topic: string): void {
+    const ch = this.live(topic);
+    if (!ch) throw new Error(`${topic} is not joined`);
+    ch.state = "gone";
+    ch.handlers.onClose();
+  }
+
+  /** The server or the network ends the connection. */
+  drop(info: CloseInfo = { kind: "remote", code: 1006, reason: "dropped" }): void {
+    if (!this.open) return;
+    this.shutdown();
+    for (const l of this.closeListeners) l(info);
+  }
+
+  /** Pushes seen on `topic` (and `event`, if given). */
+  pushesOn(topic: string, event?: string): Pushed[] {
+    return this.pushed.filter((p) => p.topic === topic && (event === undefined || p.event === event));
+  }
+
+  /** Is `topic` joined right now? */
+  isJoined(topic: string): boolean {
+    return this.live(topic) !== undefined;
+  }
+
+  private live(topic: string): MemoryChannel | undefined {
+    return this.open ? this.channels.find((c) => c.topic === topic && c.state === "joined") : undefined;
+  }
+
+  private shutdown(): void {
+    this.open = false;
+    for (const c of this.channels) {
+      if (c.state === "joining") c.state = "gone";
+      c.settle?.({ status: "ok" });
+      c.state = "gone";
+    }
+  }
+}
