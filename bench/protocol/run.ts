@@ -39,7 +39,7 @@ function measure(serializer: Serializer, frame: Frame) {
   if (!check.ok) throw check.error;
   return {
     bytes: size(wire),
-    encode: rate(() => size(serializer.encode(frame))),
+    encode: rate(() => serializer.encode(frame).length),
     decode: rate(() => (serializer.decode(wire).ok ? 1 : 0)),
   };
 }

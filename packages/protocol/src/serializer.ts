@@ -1,4 +1,4 @@
-import { decode as mpDecode, encode as mpEncode } from "@msgpack/msgpack";
+import { Decoder, Encoder } from "@msgpack/msgpack";
 import { type BinarySender, decodeBinaryFrame, encodeBinaryFrame } from "./binary-frame.js";
 import { FrameError } from "./errors.js";
 import { type Frame, isReplyPayload, PhxEvent } from "./frame.js";
@@ -58,10 +58,13 @@ export function jsonSerializer(binarySender: BinarySender = "server"): Serialize
  * Dates go out as the msgpack timestamp extension (type -1) and come back as Date.
  */
 export function msgpackSerializer(): Serializer {
+  // One encoder and decoder per serializer: the library's encode()/decode() build new ones per call.
+  const encoder = new Encoder({ ignoreUndefined: true });
+  const decoder = new Decoder();
   return {
     vsn: "3.0.0",
     frameType: "binary",
-    encode: (frame) => mpEncode(frameToArray(frame), { ignoreUndefined: true }),
+    encode: (frame) => encoder.encode(frameToArray(frame)),
     decode(data) {
       if (typeof data === "string") {
         return err(
@@ -70,7 +73,7 @@ export function msgpackSerializer(): Serializer {
       }
       let parsed: unknown;
       try {
-        parsed = mpDecode(toBytes(data));
+        parsed = decoder.decode(toBytes(data));
       } catch (e) {
         return err(new FrameError("bad_msgpack", `binary frame is not MessagePack: ${(e as Error).message}`));
       }
