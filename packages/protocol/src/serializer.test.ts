@@ -213,6 +213,13 @@ describe("msgpackSerializer", () => {
     expect(mp.decode(arrayBufferOf(mp.encode(join) as Uint8Array))).toStrictEqual({ ok: true, value: join });
   });
 
+  it("gives every encode its own bytes, though one encoder is reused", () => {
+    const first = mp.encode(join);
+    const second = mp.encode({ ...join, ref: "2", payload: { other: "payload that is longer" } });
+    expect(mp.decode(first)).toStrictEqual({ ok: true, value: join });
+    expect(mp.decode(second)).toMatchObject({ ok: true, value: { ref: "2" } });
+  });
+
   it("drops undefined keys like JSON does", () => {
     const frame = { ...join, payload: { a: 1, b: undefined } };
     expect(mp.decode(mp.encode(frame))).toStrictEqual({ ok: true, value: { ...join, payload: { a: 1 } } });
