@@ -1,0 +1,176 @@
+// Runs `fwup --apply --framing --exit-handshake` as a child process: firmware bytes go in as
+// framed stdin with back-pressure, framed records come out and become progress and a verdict.
+// stdin is closed as soon as fwup says OK or ER (it then waits for EOF), and whenever our input
+// ends or fails, because fwup otherwise waits forever for the rest of a cut-short archive
+// (observed-tokens-and-fwup.md).
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import type { FwupMessage, InstallResult, InstallSession, Logger } from "@nerves-hub-ts/link";
+import { silentLogger } from "@nerves-hub-ts/link";
+import { Failure } from "@nerves-hub-ts/update";
+import { type FwupArgsOptions, fwupArgs } from "./fwup-args.js";
+import { END_OF_INPUT, FwupOutputParser, frameHeader } from "./fwup-framing.js";
+
+export interface FwupRunnerOptions extends FwupArgsOptions {
+  /** Executable; default `fwup` from PATH. */
+  command?: string;
+  /** Arguments before fwup's own (e.g. a script path when `command` is `node`). */
+  commandPrefix?: readonly string[];
+  /** Added to the inherited environment (nerves_hub_link's `fwup_env`). */
+  env?: Readonly<Record<string, string>>;
+  onMessage?(message: FwupMessage): void;
+  /** After SIGTERM (cancel) or a verdict, how long fwup gets to exit before SIGKILL. Default 5000 ms. */
+  killGraceMs?: number;
+  logger?: Logger;
+}
+
+const STDERR_TAIL = 2048;
+
+export class FwupRunner implements InstallSession {
+  readonly result: Promise<InstallResult>;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #parser = new FwupOutputParser();
+  readonly #options: FwupRunnerOptions;
+  readonly #log: Logger;
+  #verdict: InstallResult | undefined;
+  #problem: string | undefined;
+  #inputClosed = false;
+  #exited = false;
+  #stderr = "";
+  #killTimer: NodeJS.Timeout | undefined;
+  readonly #waiters = new Set<() => void>();
+
+  private constructor(options: FwupRunnerOptions) {
+    this.#options = options;
+    this.#log = options.logger ?? silentLogger;
+    const command = options.command ?? "fwup";
+    this.#child = spawn(command, [...(options.commandPrefix ?? []), ...fwupArgs(options)], {
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.result = new Promise<InstallResult>((resolve) => {
+      this.#child.once("error", (e) => {
+        this.#problem ??= `cannot run ${command}: ${e.message}`;
+        this.#exit(resolve, null, null);
+      });
+      this.#child.once("close", (code, signal) => this.#exit(resolve, code, signal));
+    });
+    // EPIPE after fwup exits is expected; the verdict comes from stdout and the exit status.
+    this.#child.stdin.on("error", () => this.#closeInput());
+    this.#child.stdin.on("drain", () => this.#wake());
+    this.#child.stdout.on("data", (bytes: Buffer) => this.#onStdout(bytes));
+    this.#child.stderr.on("data", (bytes: Buffer) => {
+      this.#stderr = (this.#stderr + bytes.toString("utf8")).slice(-STDERR_TAIL);
+    });
+  }
+
+  /** Starts fwup; bytes follow through `write`. */
+  static start(options: FwupRunnerOptions): FwupRunner {
+    return new FwupRunner(options);
+  }
+
+  /** The child's pid (for tests and logs). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (chunk.length === 0) return; // a zero-length frame would end fwup's input
+    const stdin = this.#child.stdin;
+    if (!this.#accepting()) throw new Error(`fwup is not taking input (${this.#why()})`);
+    stdin.cork();
+    stdin.write(frameHeader(chunk.length));
+    const roomLeft = stdin.write(chunk);
+    stdin.uncork();
+    if (!roomLeft) await this.#waitForRoom();
+  }
+
+  end(): void {
+    if (this.#inputClosed) return;
+    this.#child.stdin.write(END_OF_INPUT);
+    this.#closeInput();
+  }
+
+  cancel(reason = "install cancelled"): void {
+    if (this.#exited) return;
+    this.#problem ??= reason;
+    this.#closeInput();
+    this.#child.kill("SIGTERM");
+    this.#armKill();
+  }
+
+  #accepting(): boolean {
+    return !this.#inputClosed && !this.#exited && this.#verdict === undefined && this.#child.stdin.writable;
+  }
+
+  #why(): string {
+    if (this.#verdict) return this.#verdict.ok ? "it reported OK" : "it reported an error";
+    return this.#problem ?? (this.#exited ? "it exited" : "input closed");
+  }
+
+  #waitForRoom(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        this.#waiters.delete(wake);
+        if (this.#accepting()) resolve();
+        else reject(new Error(`fwup is not taking input (${this.#why()})`));
+      };
+      this.#waiters.add(wake);
+    });
+  }
+
+  #wake(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+
+  #closeInput(): void {
+    if (this.#inputClosed) return;
+    this.#inputClosed = true;
+    this.#child.stdin.end();
+    this.#wake();
+  }
+
+  #armKill(): void {
+    this.#killTimer ??= setTimeout(() => this.#child.kill("SIGKILL"), this.#options.killGraceMs ?? 5000);
+  }
+
+  #onStdout(bytes: Buffer): void {
+    let outputs: ReturnType<FwupOutputParser["push"]>;
+    try {
+      outputs = this.#parser.push(bytes);
+    } catch (e) {
+      this.cancel(`fwup output is not framed: ${(e as Error).message}`);
+      return;
+    }
+    for (const out of outputs) {
+      if (out.kind === "unknown") {
+        this.#log.warn("unknown fwup record", { type: out.type, code: out.code, text: out.text });
+        continue;
+      }
+      if (out.kind === "handshake") continue; // the exit status is read from the process itself
+      const m = out.message;
+      this.#options.onMessage?.(m);
+      if (m.type === "ok" || m.type === "error") {
+        this.#verdict ??= m.type === "ok" ? { ok: true } : { ok: false, failure: Failure.fwup(m.text) };
+        // fwup blocks on stdin until EOF after its verdict; let it go.
+        this.#closeInput();
+        this.#armKill();
+      }
+    }
+  }
+
+  #exit(resolve: (r: InstallResult) => void, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    clearTimeout(this.#killTimer);
+    this.#inputClosed = true;
+    this.#wake();
+    if (this.#verdict) {
+      resolve(this.#verdict);
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `status ${code}`;
+    const detail = this.#problem ?? `fwup exited (${how}) without reporting OK or ER`;
+    const stderr = this.#stderr.trim();
+    resolve({ ok: false, failure: Failure.unexpected(stderr ? `${detail}; stderr: ${stderr}` : detail) });
+  }
+}
