@@ -8,7 +8,7 @@ import {
   PRODUCT_SECRET,
   sharedSecretHeaders,
 } from "../test-support/fixtures.js";
-import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
+import { connectPhoenix, RawDevice, rawConnect } from "../test-support/phoenix-device.js";
 
 let hub: Hub;
 const open: RawDevice[] = [];
@@ -129,10 +129,12 @@ describe("Phoenix semantics", () => {
     ]);
   });
 
-  it("echoes msgpack refs as strings in binary frames", async () => {
+  it("turns integer msgpack refs into strings and answers in binary frames", async () => {
     const d = await device("packed", "3.0.0");
     const mp = msgpackSerializer();
-    d.ws.send(mp.encode({ joinRef: null, ref: "7", topic: "phoenix", event: "heartbeat", payload: {} }));
+    // [nil, 7, "phoenix", "heartbeat", {}] with an integer ref, packed by hand.
+    const str = (s: string) => [0xa0 + s.length, ...Buffer.from(s)];
+    d.ws.send(Buffer.from([0x95, 0xc0, 0x07, ...str("phoenix"), ...str("heartbeat"), 0x80]));
     await expect.poll(() => d.inbox.length).toBe(1);
     const frame = mp.decode(d.inbox[0] as Buffer);
     expect(frame.ok && frame.value).toEqual({
@@ -142,6 +144,19 @@ describe("Phoenix semantics", () => {
       event: "phx_reply",
       payload: { status: "ok", response: {} },
     });
+  });
+});
+
+describe("liveness", () => {
+  it("keeps a phoenix client that heartbeats alive past the idle timeout", async () => {
+    const socket = await connectPhoenix(hub.deviceUrl("/device-socket"), {
+      headers: sharedSecretHeaders("heartbeater"),
+      heartbeatIntervalMs: 100,
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(socket.isConnected()).toBe(true);
+    expect(hub.device("heartbeater")?.connected).toBe(true);
+    socket.disconnect();
   });
 });
 
