@@ -89,13 +89,18 @@ export interface DeviceRecord {
   extensionsAttached: ExtensionName[];
   /** Extensions this device has disabled (device-level switch; product-level is hub-wide). */
   extensionsDisabled: ExtensionName[];
+  /** The latest protocol violations (at most MAX_KEPT_VIOLATIONS); `violationCount` counts them all. */
   violations: ProtocolViolation[];
+  violationCount: number;
   /** Archive pushed on join (api >= 2.0.0): a hub firmware record or a verbatim payload. */
   archive: ArchiveAssignment | null;
   /** Sent as `scripts/run` ref `connecting_code` after join (api >= 2.1.0). */
   connectingCode: string | null;
   deleted: boolean;
 }
+
+/** A device flooding bad frames must not grow the hub's memory without bound. */
+export const MAX_KEPT_VIOLATIONS = 100;
 
 export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["createdVia"]): DeviceRecord {
   return {
@@ -131,6 +136,7 @@ export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["cr
     extensionsAttached: [],
     extensionsDisabled: [],
     violations: [],
+    violationCount: 0,
     archive: null,
     connectingCode: null,
     deleted: false,

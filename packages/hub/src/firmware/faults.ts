@@ -1,3 +1,5 @@
+import { HubFirmwareError } from "./store.js";
+
 /**
  * A misbehaviour of the firmware server, for testing downloaders. Fields combine; `once` removes
  * the whole fault after the first download it affects.
@@ -20,6 +22,44 @@ export interface FirmwareFault {
   once?: boolean;
 }
 
+const COUNTS = ["cutAfterBytes", "bytesPerSecond", "corruptByteAt"] as const;
+const FLAGS = ["wrongContentRange", "ignoreRange", "once"] as const;
+
+/** Checks a fault from an untrusted caller (the HTTP API); throws HubFirmwareError naming the field. */
+export function checkFault(fault: unknown): FirmwareFault {
+  if (typeof fault !== "object" || fault === null || Array.isArray(fault))
+    throw new HubFirmwareError("a fault must be an object");
+  const f = fault as Record<string, unknown>;
+  for (const key of Object.keys(f)) {
+    if (![...COUNTS, ...FLAGS, "status", "status5xxOnce"].includes(key))
+      throw new HubFirmwareError(`unknown fault field ${key}`);
+  }
+  for (const key of COUNTS) {
+    const v = f[key];
+    if (
+      v !== undefined &&
+      !(Number.isSafeInteger(v) && (v as number) >= (key === "bytesPerSecond" ? 1 : 0))
+    ) {
+      throw new HubFirmwareError(
+        `${key} must be a non-negative integer${key === "bytesPerSecond" ? " above 0" : ""}`,
+      );
+    }
+  }
+  for (const key of FLAGS) {
+    if (f[key] !== undefined && typeof f[key] !== "boolean")
+      throw new HubFirmwareError(`${key} must be a boolean`);
+  }
+  const s = f.status;
+  if (s !== undefined && !(Number.isInteger(s) && (s as number) >= 200 && (s as number) <= 599)) {
+    throw new HubFirmwareError("status must be an HTTP status 200..599");
+  }
+  const s5 = f.status5xxOnce;
+  if (s5 !== undefined && !(Number.isInteger(s5) && (s5 as number) >= 500 && (s5 as number) <= 599)) {
+    throw new HubFirmwareError("status5xxOnce must be 500..599");
+  }
+  return f as FirmwareFault;
+}
+
 /** Which downloads a fault applies to: one device's, one firmware's, or both at once. */
 export interface FaultTarget {
   identifier?: string;
@@ -38,6 +78,7 @@ export class FaultTable {
   #nextId = 1;
 
   add(target: FaultTarget, fault: FirmwareFault): () => void {
+    checkFault(fault);
     const id = this.#nextId++;
     this.#entries.unshift({ id, target, fault: { ...fault } });
     return () => this.#remove(id);

@@ -177,6 +177,24 @@ describe("HTTP operator API", () => {
     expect((await api("/deployments", { method: "POST", body: "{" })).status).toBe(400);
   });
 
+  it("injects firmware faults and refuses malformed ones with 400", async () => {
+    const fw = await hub.addFirmware(new Uint8Array(10), {});
+    const bad = await api("/faults", {
+      method: "POST",
+      body: JSON.stringify({ fault: { cutAfterBytes: -1 } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: expect.stringMatching(/cutAfterBytes/) });
+    const ok = await api("/faults", {
+      method: "POST",
+      body: JSON.stringify({ target: { firmwareUuid: fw.uuid }, fault: { status: 404 } }),
+    });
+    expect(ok.status).toBe(200);
+    expect((await fetch(hub.firmwareUrl(fw.uuid))).status).toBe(404);
+    expect((await api("/faults", { method: "DELETE" })).status).toBe(200);
+    expect((await fetch(hub.firmwareUrl(fw.uuid))).status).toBe(200);
+  });
+
   it("streams hub events as server-sent events", async () => {
     const controller = new AbortController();
     const res = await api("/events", { signal: controller.signal });

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { EXTENSION_NAMES, type ExtensionName } from "@nerves-hub-ts/protocol";
 import { type HubCore, HubDeviceError, HubScriptError } from "../core.js";
+import { checkFault } from "../firmware/faults.js";
 import type { FirmwareRecord } from "../firmware/store.js";
 import { HubFirmwareError } from "../firmware/store.js";
 import type { Hub } from "../hub.js";
@@ -170,8 +171,12 @@ const routes: [string, RegExp, Route][] = [
     /^\/api\/faults$/,
     async ({ hub }, _m, req) => {
       const body = await readJson(req);
-      const target = (body.target ?? {}) as { identifier?: string; firmwareUuid?: string };
-      hub.injectFault(target, (body.fault ?? {}) as Record<string, unknown>);
+      const t = (body.target ?? {}) as Record<string, unknown>;
+      const target = {
+        ...(typeof t.identifier === "string" ? { identifier: t.identifier } : {}),
+        ...(typeof t.firmwareUuid === "string" ? { firmwareUuid: t.firmwareUuid } : {}),
+      };
+      hub.injectFault(target, checkFault(body.fault));
       return { ok: true };
     },
   ],
@@ -211,9 +216,9 @@ export async function serveOperatorApi(
       json(res, 200, await handler(deps, m, req, url));
     } catch (error) {
       if (error instanceof ApiError) json(res, error.status, { error: error.message });
-      else if (error instanceof HubDeviceError || error instanceof HubFirmwareError) {
-        json(res, 404, { error: error.message });
-      } else if (error instanceof HubScriptError)
+      else if (error instanceof HubDeviceError) json(res, 404, { error: error.message });
+      else if (error instanceof HubFirmwareError) json(res, 400, { error: error.message });
+      else if (error instanceof HubScriptError)
         json(res, error.reason === "timeout" ? 504 : 409, { error: error.message });
       else throw error;
     }

@@ -171,6 +171,15 @@ describe("abuse", () => {
     expect(hub.device("garbage")?.violations).toHaveLength(3);
   });
 
+  it("keeps only the latest 100 violations but counts them all", async () => {
+    const d = await device("flooder");
+    for (let i = 0; i < 150; i++) d.ws.send(`garbage ${i}`);
+    d.sendJson([null, "8", "phoenix", "heartbeat", {}]);
+    await d.nextJson((f) => f[1] === "8");
+    expect(hub.device("flooder")).toMatchObject({ violationCount: 150 });
+    expect(hub.device("flooder")?.violations).toHaveLength(100);
+  });
+
   it("closes a msgpack socket that receives a text frame with 1011, as the real socket crashes", async () => {
     const d = await device("texty", "3.0.0");
     d.ws.send('[null,"1","phoenix","heartbeat",{}]');
