@@ -4,11 +4,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 
 mkdirSync(".test-results", { recursive: true });
 const out = ".test-results/vitest.json";
-const run = spawnSync(
-  "pnpm",
-  ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
-  { stdio: "inherit" },
-);
+// Runs inside `pnpm test`, so node_modules/.bin is on PATH.
+const run = spawnSync("vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
+  stdio: "inherit",
+});
 let summary = "no test report was written";
 try {
   const r = JSON.parse(readFileSync(out, "utf8"));
