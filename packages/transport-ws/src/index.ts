@@ -1,1 +1,4 @@
-export {};
+export { classifyConnectFailure, httpRefusal, ProxyTunnelError } from "./connect-error.js";
+export { interfaceOwning, nodeClock, nodeRandom, tcpNetworkProbe } from "./node-ports.js";
+export { proxyFor, TunnelAgent } from "./proxy-tunnel.js";
+export { type WsTransportOptions, wsTransport } from "./ws-transport.js";

@@ -1,0 +1,214 @@
+import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
+import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
+import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import { type Hub, startHub } from "@nerves-hub-ts/hub";
+import { deviceTopic } from "@nerves-hub-ts/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { nodeClock } from "./node-ports.js";
+import { startDevice, type TestDevice } from "./test-support/device.js";
+
+const PRODUCT_KEY = "nhp_integration-key";
+const PRODUCT_SECRET = "integration-secret-0123456789abcdefghijklmno";
+
+let ca: PemCredential;
+let server: PemCredential;
+let hub: Hub;
+const devices: TestDevice[] = [];
+
+beforeAll(async () => {
+  ca = await createCa({ commonName: "integration signer CA" });
+  server = await createServerCert(ca, { commonName: "127.0.0.1" });
+  hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
+  hub.registerCa(ca.certPem, { jitp: true });
+  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+});
+
+afterEach(async () => {
+  for (const d of devices.splice(0)) await d.link.stop();
+});
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function certDevice(identifier: string, serializer: "json" | "msgpack"): Promise<TestDevice> {
+  const cert = await createDeviceCert(ca, { identifier });
+  const identity = await loadCertificateIdentity({
+    cert: { pem: cert.certPem },
+    key: { pem: cert.keyPem },
+    caCerts: { pem: ca.certPem },
+  });
+  const d = startDevice({ identity, config: { host: `127.0.0.1:${hub.port}`, serializer } });
+  devices.push(d);
+  return d;
+}
+
+function secretDevice(identifier: string, serializer: "json" | "msgpack"): TestDevice {
+  const identity = sharedSecretIdentity({
+    productKey: PRODUCT_KEY,
+    productSecret: PRODUCT_SECRET,
+    identifier,
+    clock: nodeClock,
+  });
+  const d = startDevice({
+    identity,
+    config: { host: `127.0.0.1:${hub.port}`, serializer, ssl: { ca: [ca.certPem] } },
+  });
+  devices.push(d);
+  return d;
+}
+
+describe.each(["json", "msgpack"] as const)("a device over %s", (serializer) => {
+  it.each(["certificate", "shared-secret"] as const)(
+    "with %s auth joins, receives reboot and identify, and sends statuses",
+    async (auth) => {
+      const id = `dev-${auth}-${serializer}`;
+      const d = auth === "certificate" ? await certDevice(id, serializer) : secretDevice(id, serializer);
+      const connected = hub.waitFor((e) => e.type === "connected" && e.identifier === id);
+      const joined = hub.waitFor((e) => e.type === "joined" && e.identifier === id && e.topic === "device");
+      await d.waitState((s) => s.status === "joined");
+      expect(await connected).toMatchObject({
+        auth: auth === "certificate" ? "certificate" : "shared_secret",
+        vsn: serializer === "json" ? "2.0.0" : "3.0.0",
+      });
+      const join = await joined;
+      expect(join).toMatchObject({ params: { nerves_fw_uuid: "11111111-1111-1111-1111-111111111111" } });
+      expect(hub.device(id)).toBeDefined();
+
+      const rebooting = hub.waitFor((e) => e.type === "rebooting" && e.identifier === id);
+      expect(hub.reboot(id)).toBe(true);
+      await rebooting;
+      expect(hub.identify(id)).toBe(true);
+      await d.waitFor((e) => e.type === "message" && e.event === "identify");
+      await expect.poll(() => d.logger.find("identify requested").length).toBe(1);
+
+      const status = hub.waitFor((e) => e.type === "status_update" && e.identifier === id);
+      expect(d.link.push(deviceTopic.failed("no room"))).toBe(true);
+      expect(await status).toMatchObject({ payload: { status: "failed", reason: "no room" } });
+    },
+  );
+});
+
+/** Waits until the link has failed at least `n` times in a row and is backing off again. */
+async function failedAtLeast(d: TestDevice, n: number) {
+  return d.waitState((s) => s.attempts >= n && s.status === "backing-off", 8000);
+}
+
+const FAST_BACKOFF = { minMs: 50, maxMs: 400, jitter: 0 };
+
+describe("refused devices keep retrying with backoff and a clear error", () => {
+  it("a device that does not trust the hub's CA gets a TLS error", async () => {
+    const stranger = await createCa({ commonName: "some other CA" });
+    const cert = await createDeviceCert(ca, { identifier: "dev-wrong-ca" });
+    const identity = await loadCertificateIdentity({
+      cert: { pem: cert.certPem },
+      key: { pem: cert.keyPem },
+      caCerts: { pem: stranger.certPem },
+    });
+    const d = startDevice({ identity, config: { host: `127.0.0.1:${hub.port}`, backoff: FAST_BACKOFF } });
+    devices.push(d);
+    const state = await failedAtLeast(d, 3);
+    expect(state.lastError).toMatchObject({ kind: "tls" });
+    expect(state.lastError?.message).toMatch(/not signed by a trusted CA|untrusted CA/);
+    expect(d.logger.find("retrying in 200 ms")).not.toHaveLength(0);
+  });
+
+  it("an expired device certificate is refused by the hub (401)", async () => {
+    const cert = await createDeviceCert(ca, {
+      identifier: "dev-expired",
+      notBefore: new Date(Date.now() - 10 * 86_400_000),
+      notAfter: new Date(Date.now() - 86_400_000),
+    });
+    const load = (checkValidity?: boolean) =>
+      loadCertificateIdentity({
+        cert: { pem: cert.certPem },
+        key: { pem: cert.keyPem },
+        caCerts: { pem: ca.certPem },
+        checkValidity,
+      });
+    // The adapter refuses it up front by default ...
+    await expect(load()).rejects.toThrow(/expired/);
+    // ... and the hub refuses it when a device sends it anyway.
+    const d = startDevice({
+      identity: await load(false),
+      config: { host: `127.0.0.1:${hub.port}`, backoff: FAST_BACKOFF },
+    });
+    devices.push(d);
+    const state = await failedAtLeast(d, 2);
+    expect(state.lastError).toMatchObject({ kind: "auth", status: 401 });
+    expect(state.lastError?.message).toContain("refused the device's credentials (HTTP 401)");
+  });
+
+  it("a second key for a registered device is refused (401)", async () => {
+    const first = await certDevice("dev-one-key", "json");
+    await first.waitState((s) => s.status === "joined");
+    await first.link.stop();
+    const other = await createDeviceCert(ca, { identifier: "dev-one-key" });
+    const identity = await loadCertificateIdentity({
+      cert: { pem: other.certPem },
+      key: { pem: other.keyPem },
+      caCerts: { pem: ca.certPem },
+    });
+    const d = startDevice({ identity, config: { host: `127.0.0.1:${hub.port}`, backoff: FAST_BACKOFF } });
+    devices.push(d);
+    const state = await failedAtLeast(d, 2);
+    expect(state.lastError).toMatchObject({ kind: "auth", status: 401 });
+  });
+
+  it("a forged shared secret is refused (401)", async () => {
+    const identity = sharedSecretIdentity({
+      productKey: PRODUCT_KEY,
+      productSecret: "forged-secret-forged-secret-forged-secret-xx",
+      identifier: "dev-forged",
+      clock: nodeClock,
+    });
+    const rejected = hub.waitFor((e) => e.type === "rejected" && e.status === 401);
+    const d = startDevice({
+      identity,
+      config: { host: `127.0.0.1:${hub.port}`, ssl: { ca: [ca.certPem] }, backoff: FAST_BACKOFF },
+    });
+    devices.push(d);
+    await rejected;
+    const state = await failedAtLeast(d, 3);
+    expect(state.lastError).toMatchObject({ kind: "auth", status: 401 });
+    expect(d.logger.find("device clock looks wrong")).toHaveLength(0);
+  });
+});
+
+describe("a device whose clock is behind the hub's", () => {
+  it("is refused once, signs with the hub's Date next time, and says the clock looks wrong", async () => {
+    const ahead = await startHub({
+      tls: { certPem: server.certPem, keyPem: server.keyPem },
+      clock: { now: () => Date.now() + 5 * 60_000 },
+    });
+    try {
+      ahead.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+      const identity = sharedSecretIdentity({
+        productKey: PRODUCT_KEY,
+        productSecret: PRODUCT_SECRET,
+        identifier: "dev-slow-clock",
+        clock: nodeClock,
+      });
+      const d = startDevice({
+        identity,
+        config: { host: `127.0.0.1:${ahead.port}`, ssl: { ca: [ca.certPem] }, backoff: FAST_BACKOFF },
+      });
+      devices.push(d);
+      await d.waitState((s) => s.status === "joined");
+      const skew = d.events.find((e) => e.type === "clock-skew");
+      expect(skew).toBeDefined();
+      expect(d.logger.find("device clock looks wrong")[0]?.msg).toMatch(
+        /30\d s behind the hub's Date header/,
+      );
+      expect(d.events).toContainEqual(
+        expect.objectContaining({
+          type: "error",
+          error: expect.objectContaining({ kind: "clock", status: 401 }),
+        }),
+      );
+      await d.link.stop();
+    } finally {
+      await ahead.close();
+    }
+  });
+});
