@@ -27,7 +27,7 @@ export interface TestDevice {
   events: LinkEvent[];
   /** Resolves with the first event (past or future) matching `predicate`. */
   waitFor(predicate: (event: LinkEvent) => boolean, timeoutMs?: number): Promise<LinkEvent>;
-  /** Resolves once the state matches `predicate`. */
+  /** Resolves once the state matches `predicate`: now, or at a later state change. */
   waitState(predicate: (state: LinkState) => boolean, timeoutMs?: number): Promise<LinkState>;
 }
 
@@ -74,11 +74,21 @@ export function startDevice(options: {
       };
       waiters.add(check);
     });
-  const waitState = async (predicate: (state: LinkState) => boolean, timeoutMs = 5000) => {
-    if (predicate(link.state())) return link.state();
-    const e = await waitFor((ev) => ev.type === "state" && predicate(ev.state), timeoutMs);
-    return (e as Extract<LinkEvent, { type: "state" }>).state;
-  };
+  const waitState = (predicate: (state: LinkState) => boolean, timeoutMs = 5000) =>
+    new Promise<LinkState>((resolve, reject) => {
+      if (predicate(link.state())) return resolve(link.state());
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting; state ${JSON.stringify(link.state())}`));
+      }, timeoutMs);
+      const check = (event: LinkEvent) => {
+        if (event.type !== "state" || !predicate(event.state)) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(event.state);
+      };
+      waiters.add(check);
+    });
   link.start();
   return { link, logger, events, waitFor, waitState };
 }
