@@ -109,7 +109,8 @@ export class TunnelAgent extends Agent {
         return;
       }
       const servername = this.tls.servername ?? (isIp(host) ? undefined : host);
-      done(null, tlsConnect({ ...this.tls, socket, ...(servername ? { servername } : {}) }));
+      // `host` drives the certificate name check (IP SANs included); SNI must not carry an IP.
+      done(null, tlsConnect({ ...this.tls, socket, host, ...(servername ? { servername } : {}) }));
     });
     connectRequest.end();
     return undefined;
