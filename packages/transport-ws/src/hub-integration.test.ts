@@ -2,8 +2,8 @@ import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
 import { type Hub, startHub } from "@nerves-hub-ts/hub";
-import type { LinkConfig } from "@nerves-hub-ts/link";
-import { deviceTopic } from "@nerves-hub-ts/protocol";
+import type { Extension, LinkConfig } from "@nerves-hub-ts/link";
+import { consoleTopic, deviceTopic } from "@nerves-hub-ts/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeClock } from "./node-ports.js";
 import { startDevice, type TestDevice } from "./test-support/device.js";
@@ -105,6 +105,9 @@ describe.each(["json", "msgpack"] as const)("a device over %s", (serializer) => 
       const join = await joined;
       expect(join).toMatchObject({ params: { nerves_fw_uuid: "11111111-1111-1111-1111-111111111111" } });
       expect(hub.device(id)).toBeDefined();
+
+      await hub.waitFor((e) => e.type === "network_interface" && e.identifier === id);
+      expect(hub.device(id)?.networkInterface).toMatchObject({ name: "lo" });
 
       const rebooting = hub.waitFor((e) => e.type === "rebooting" && e.identifier === id);
       expect(hub.reboot(id)).toBe(true);
@@ -306,5 +309,62 @@ describe("no secrets in logs", () => {
     for (const d of [forged, good, cert]) expect(leaks(d.logger.text())).toEqual([]);
     // The check itself works: a token or a secret would be caught.
     expect(leaks(`x ${PRODUCT_SECRET} SFMyNTY.abc`)).toEqual([PRODUCT_SECRET, "SFMyNTY."]);
+  });
+});
+
+describe("network wait, console and extensions against the hub", () => {
+  it("waits for the hub to answer a TCP probe, then joins console and extensions", async () => {
+    const identity = sharedSecretIdentity({
+      productKey: PRODUCT_KEY,
+      productSecret: PRODUCT_SECRET,
+      identifier: "dev-topics",
+      clock: nodeClock,
+    });
+    const handled: string[] = [];
+    let report: ((event: string, payload: unknown) => boolean) | undefined;
+    const health: Extension = {
+      name: "health",
+      version: "0.0.1",
+      attached: (push) => {
+        report = push;
+      },
+      handle: (event) => {
+        handled.push(event);
+        report?.("report", { value: { metrics: { cpu_usage_percent: 3 } } });
+      },
+      detached: () => handled.push("detached"),
+    };
+    const d = startDevice({
+      identity,
+      config: {
+        host: `127.0.0.1:${hub.port}`,
+        ssl: { ca: [ca.certPem] },
+        connectWaitForNetwork: true,
+        remoteConsole: true,
+      },
+      extensions: [health],
+    });
+    devices.push(d);
+    expect(d.link.state().status).toBe("waiting-for-network");
+    const healthReport = hub.waitFor((e) => e.type === "health_report" && e.identifier === "dev-topics");
+    await d.waitState((s) => s.topics.device && s.topics.console && s.topics.extensions);
+    await healthReport;
+    expect(handled).toEqual(["check"]);
+
+    const up = new Promise<unknown>((resolve) => {
+      const off = hub.openConsole("dev-topics", (event, payload) => {
+        if (event !== "up") return;
+        off();
+        resolve(payload);
+      });
+    });
+    const unsubscribe = d.link.subscribe((e) => {
+      if (e.type === "message" && e.topic === "console" && e.event === "dn") {
+        d.link.push(consoleTopic.up(`echo ${(e.payload as { data: string }).data}`));
+      }
+    });
+    expect(hub.sendConsole("dev-topics", "ls")).toBe(true);
+    expect(await up).toEqual({ data: "echo ls" });
+    unsubscribe();
   });
 });

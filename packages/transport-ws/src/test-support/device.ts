@@ -2,6 +2,7 @@ import {
   type Client,
   createDeviceLink,
   type DeviceLink,
+  type Extension,
   type Identity,
   type LinkConfig,
   type LinkEvent,
@@ -37,6 +38,7 @@ export function startDevice(options: {
   config: LinkConfig;
   client?: Client;
   logger?: MemoryLogger;
+  extensions?: Extension[];
 }): TestDevice {
   const logger = options.logger ?? new MemoryLogger();
   const link = createDeviceLink(
@@ -50,6 +52,7 @@ export function startDevice(options: {
       logger,
       networkProbe: tcpNetworkProbe(),
       client: options.client,
+      extensions: options.extensions,
     },
   );
   const events: LinkEvent[] = [];
