@@ -1,0 +1,111 @@
+// Gathers settings from the defaults, a JSON file, NH_* environment variables and flags, each layer
+// overriding the one before, and remembers where every value came from.
+import { readFile } from "node:fs/promises";
+import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
+import { AgentConfigError } from "./config-error.js";
+import { checkJsonValue, parseTextValue } from "./setting-value.js";
+import { envName, SETTINGS, SETTINGS_BY_KEY } from "./settings.js";
+
+export const DEFAULT_CONFIG_PATH = "/etc/nh-device/config.json";
+/** The environment variable naming the config file (like --config). */
+export const CONFIG_ENV = "NH_CONFIG";
+
+/** One setting's effective value and where it came from (`default`, `file …`, `env NH_…`, `flag --…`). */
+export interface SettingValue {
+  value: unknown;
+  source: string;
+}
+
+export type SettingValues = Map<string, SettingValue>;
+
+export interface ConfigInput {
+  /** Setting flags: key -> [flag as typed, text]. */
+  flags?: ReadonlyMap<string, { flag: string; text: string }>;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** --config; else NH_CONFIG; else /etc/nh-device/config.json when it exists. */
+  configPath?: string;
+}
+
+export interface LoadedConfig {
+  config: AgentConfig;
+  /** Every setting (computed defaults included), for --print-config. */
+  values: SettingValues;
+  /** The config file that was read, if any. */
+  file: string | undefined;
+}
+
+const GROUPS = new Set(SETTINGS.filter((s) => s.key.includes(".")).map((s) => s.key.split(".")[0] as string));
+
+export async function loadConfig(input: ConfigInput = {}): Promise<LoadedConfig> {
+  const env = input.env ?? {};
+  const values: SettingValues = new Map();
+  for (const s of SETTINGS) {
+    if (s.default !== undefined) values.set(s.key, { value: s.default, source: "default" });
+  }
+  const explicit = input.configPath ?? nonEmpty(env[CONFIG_ENV]);
+  const file = await readConfigFile(explicit ?? DEFAULT_CONFIG_PATH, explicit !== undefined);
+  if (file) flattenFile(file.json, "", `file ${file.path}`, values);
+  readEnv(env, values);
+  for (const [key, { flag, text }] of input.flags ?? []) {
+    const setting = SETTINGS_BY_KEY.get(key);
+    if (!setting) throw new AgentConfigError(key, "is not a known setting", `flag ${flag}`);
+    const source = `flag ${flag}`;
+    values.set(key, { value: parseTextValue(setting, text, source), source });
+  }
+  const config = buildAgentConfig(values);
+  return { config, values, file: file?.path };
+}
+
+async function readConfigFile(
+  path: string,
+  required: boolean,
+): Promise<{ path: string; json: unknown } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!required && code === "ENOENT") return undefined;
+    throw new AgentConfigError("file", `cannot read ${path} (${code ?? String(e)})`);
+  }
+  try {
+    return { path, json: JSON.parse(text) };
+  } catch (e) {
+    throw new AgentConfigError("file", `${path} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function flattenFile(json: unknown, prefix: string, source: string, values: SettingValues): void {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new AgentConfigError(prefix ? prefix.slice(0, -1) : "file", "must be a JSON object", source);
+  }
+  for (const [name, value] of Object.entries(json)) {
+    const key = `${prefix}${name}`;
+    const setting = SETTINGS_BY_KEY.get(key);
+    if (setting) {
+      // null means "not set here": the default (or nothing) applies.
+      if (value === null) values.delete(key);
+      else values.set(key, { value: checkJsonValue(setting, value, source), source });
+    } else if (prefix === "" && GROUPS.has(name)) {
+      flattenFile(value, `${key}.`, source, values);
+    } else {
+      throw new AgentConfigError(key, "is not a known setting", source);
+    }
+  }
+}
+
+function readEnv(env: Readonly<Record<string, string | undefined>>, values: SettingValues): void {
+  const known = new Map(SETTINGS.map((s) => [envName(s.key), s]));
+  for (const [name, text] of Object.entries(env)) {
+    if (!name.startsWith("NH_") || name === CONFIG_ENV || text === undefined) continue;
+    const setting = known.get(name);
+    // A misspelt variable would otherwise be ignored silently.
+    if (!setting) throw new AgentConfigError(name, "is not a known setting", "environment");
+    const source = `env ${name}`;
+    values.set(setting.key, { value: parseTextValue(setting, text, source), source });
+  }
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === "" ? undefined : v;
+}
