@@ -1,6 +1,8 @@
 import { consoleTopic } from "@nerves-hub-ts/protocol";
 import { describe, expect, it, vi } from "vitest";
+import { MemoryExtension } from "./doubles/memory-extension.js";
 import { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
+import { RecordingClient } from "./doubles/recording-client.js";
 import { AlarmId } from "./ports/alarms.js";
 import type { Extension } from "./ports/extension.js";
 import { MemoryNetworkProbe } from "./ports/network-probe.js";
@@ -335,16 +337,24 @@ describe("DeviceLink: console and extensions", () => {
     expect(h.logger.find("extension event for no attached extension")).toHaveLength(1);
   });
 
-  it("detaches extensions when the connection drops", async () => {
-    const detached = vi.fn();
-    const ext: Extension = { name: "geo", version: "0.0.1", attached: () => {}, handle: () => {}, detached };
-    const h = harness({ extensions: [ext] });
+  it("detaches extensions when the connection drops and attaches them again after the next get", async () => {
+    const geo = new MemoryExtension("geo");
+    const client = new RecordingClient();
+    const h = harness({ extensions: [geo], client });
     h.transport.joinReply = (topic) =>
       topic === "extensions" ? { status: "ok", response: ["geo"] } : { status: "ok", response: {} };
     await startJoined(h);
     h.transport.current?.serverPush("device", "extensions:get", {});
     await settle();
+    expect(geo.push("location:update", { latitude: 1, longitude: 2 })).toBe(true);
     h.transport.current?.drop();
-    expect(detached).toHaveBeenCalledOnce();
+    expect(geo.detachments).toBe(1);
+    expect(geo.push("location:update", {})).toBe(false);
+    h.clock.runNext();
+    await settle();
+    h.transport.current?.serverPush("device", "extensions:get", {});
+    await settle();
+    expect(geo.attachments).toBe(2);
+    expect(client.calls).toEqual(["connected", "handleError", "connected"]);
   });
 });

@@ -16,6 +16,7 @@ export {
   parseHttpDate,
 } from "./device-link.js";
 export { ManualClock, SequenceRandom } from "./doubles/manual-clock.js";
+export { MemoryExtension } from "./doubles/memory-extension.js";
 export { type LogLine, MemoryLogger } from "./doubles/memory-logger.js";
 export {
   type ConnectOutcome,
@@ -25,6 +26,7 @@ export {
   type Pushed,
 } from "./doubles/memory-transport.js";
 export { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
+export { RecordingClient } from "./doubles/recording-client.js";
 export { StaticIdentity } from "./doubles/static-identity.js";
 export type { LinkError, LinkErrorKind, LinkEvent, LinkState, LinkStatus } from "./link-state.js";
 export { AlarmId, type Alarms, MemoryAlarms } from "./ports/alarms.js";
