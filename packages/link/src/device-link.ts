@@ -45,6 +45,8 @@ const NETWORK_RETRY_MS = 3_000;
 const VALIDATION_POLL_MS = 10_000;
 /** Retry naming the network interface this often while it cannot be determined. */
 const INTERFACE_RETRY_MS = 60_000;
+/** An attempt the transport has not settled this long after its own connect timeout is abandoned. */
+const ATTEMPT_GRACE_MS = 5_000;
 /** Beyond this difference between the hub's Date and the device clock, warn about the clock. */
 export const CLOCK_SKEW_WARN_MS = 30_000;
 
@@ -112,6 +114,7 @@ class Link implements DeviceLink {
   private generation = 0;
   private conn?: Connection;
   private attemptTimer?: TimerHandle;
+  private watchdog?: TimerHandle;
   private stableTimer?: TimerHandle;
   private pollTimer?: TimerHandle;
   private interfaceTimer?: TimerHandle;
@@ -206,6 +209,7 @@ class Link implements DeviceLink {
   async stop(): Promise<void> {
     this.generation++;
     this.attemptTimer?.cancel();
+    this.watchdog?.cancel();
     this.dropConnection();
     this.setState({ status: "stopped", nextAttemptAt: undefined, connectedSince: undefined });
     await this.updates?.stop();
@@ -232,6 +236,7 @@ class Link implements DeviceLink {
     this.log.info("reconnect requested");
     this.generation++;
     this.attemptTimer?.cancel();
+    this.watchdog?.cancel();
     this.dropConnection();
     void this.attempt();
   }
@@ -279,7 +284,18 @@ class Link implements DeviceLink {
 
   private async attempt(): Promise<void> {
     const gen = ++this.generation;
+    // A watchdog, so a transport or identity that never settles cannot stall the link for good.
     this.attemptTimer = undefined;
+    this.watchdog?.cancel();
+    this.watchdog = this.ports.clock.setTimeout(() => {
+      this.watchdog = undefined;
+      if (gen !== this.generation || this.snapshot.status !== "connecting") return;
+      this.failed({
+        kind: "timeout",
+        message: "the connection attempt did not finish in time",
+        at: this.now(),
+      });
+    }, this.config.connectTimeoutMs + ATTEMPT_GRACE_MS);
     this.setState({ status: "connecting", nextAttemptAt: undefined, url: loggableUrl(this.url) });
     const { identity, transport } = this.ports;
     let credentials: Awaited<ReturnType<Identity["credentials"]>>;
@@ -326,6 +342,7 @@ class Link implements DeviceLink {
       conn.close();
       return;
     }
+    this.watchdog?.cancel();
     this.connected(conn, gen);
   }
 
@@ -405,6 +422,7 @@ class Link implements DeviceLink {
   }
 
   private failed(error: LinkError): void {
+    this.watchdog?.cancel();
     this.snapshot.attempts++;
     this.recordError(error);
     this.alarms.set(AlarmId.disconnected, `[reason: ${error.kind}]`);

@@ -113,11 +113,26 @@ describe("reconnect backoff", () => {
     expect(h.link.state().status).toBe("joined");
   });
 
-  it("gives up on an attempt that hangs only through the transport's timeout, not by itself", async () => {
-    const h = harness();
+  it("abandons an attempt the transport never settles, 5 s after the connect timeout", async () => {
+    const h = harness({ config: { connectTimeoutMs: 10_000 } });
     h.transport.script({ hang: true });
     await startJoined(h);
     expect(h.link.state().status).toBe("connecting");
+    expect(h.clock.pending()).toEqual([15_000]);
+    h.clock.advance(15_000);
+    expect(h.link.state()).toMatchObject({
+      status: "backing-off",
+      attempts: 1,
+      lastError: { kind: "timeout" },
+    });
+    await nextAttempt(h);
+    expect(h.link.state().status).toBe("joined");
+  });
+
+  it("reconnect() also cuts a hanging attempt short", async () => {
+    const h = harness();
+    h.transport.script({ hang: true });
+    await startJoined(h);
     h.link.reconnect();
     await settle();
     expect(h.link.state().status).toBe("joined");
