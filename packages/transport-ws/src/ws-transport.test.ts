@@ -7,9 +7,11 @@ import {
   type ConnectRequest,
   JoinError,
   MemoryLogger,
+  StaticIdentity,
 } from "@nerves-hub-ts/link";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startConnectProxy } from "./test-support/connect-proxy.js";
+import { startDevice } from "./test-support/device.js";
 import { peerCertificateCn, type RawServer, startRawServer } from "./test-support/raw-server.js";
 import { wsTransport } from "./ws-transport.js";
 
@@ -245,6 +247,31 @@ describe("wsTransport: topics and frames", () => {
     peer.send({ joinRef: null, ref: null, topic: "device", event: "b", payload: {} });
     await until(() => calls === 2);
     expect(logger.find("handler for a hub message failed")).toHaveLength(2);
+  });
+});
+
+describe("a DeviceLink over a misbehaving server", () => {
+  it("logs each kind of bad frame once, stays joined on the same connection and keeps working", async () => {
+    const s = await rawServer();
+    const d = startDevice({ identity: new StaticIdentity(), config: { host: `ws://127.0.0.1:${s.port}` } });
+    cleanups.push(() => d.link.stop());
+    await d.waitState((st) => st.status === "joined");
+    const peer = await s.peer();
+    for (let i = 0; i < 5; i++) {
+      peer.sendRaw("{not json", false);
+      peer.sendRaw(new Uint8Array([1, 2, 3]), true);
+      peer.send({ joinRef: null, ref: null, topic: "device", event: "mystery", payload: {} });
+    }
+    peer.send({ joinRef: null, ref: null, topic: "device", event: "identify", payload: {} });
+    await d.waitFor((e) => e.type === "message" && e.event === "identify");
+    expect(d.logger.lines.filter((l) => l.level === "warn").map((l) => l.msg)).toEqual([
+      "dropped a frame from the hub that could not be decoded",
+      "dropped a frame from the hub that could not be decoded",
+      "unknown event mystery on the device topic; ignored",
+    ]);
+    expect(d.logger.find("identify requested")).toHaveLength(1);
+    expect(d.link.state()).toMatchObject({ status: "joined", attempts: 0 });
+    expect(s.peers).toHaveLength(1);
   });
 });
 
