@@ -363,6 +363,21 @@ describe("wsTransport: classified connect failures", () => {
     expect(e.message).toContain("not signed by a trusted CA");
   });
 
+  it("a server that demands a client certificate names the problem", async () => {
+    const s = await rawServer({
+      tls: {
+        cert: server.certPem,
+        key: server.keyPem,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+    });
+    const e = await connectError(s.url(), { tls: { ca: [ca.certPem] } });
+    expect(e.kind).toBe("tls");
+    expect(e.message).toContain("requires a client certificate");
+  });
+
   it("a key that does not match the certificate is a tls failure, not a crash", async () => {
     const s = await rawServer({ tls: { cert: server.certPem, key: server.keyPem } });
     const e = await connectError(s.url(), {

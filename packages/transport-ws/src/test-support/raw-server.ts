@@ -14,7 +14,7 @@ import {
 import { type WebSocket, WebSocketServer } from "ws";
 
 export interface RawServerOptions {
-  tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
+  tls?: { cert: string; key: string; ca?: string; requestCert?: boolean; rejectUnauthorized?: boolean };
   perMessageDeflate?: boolean;
   /** Answer heartbeats (default true). */
   heartbeats?: boolean;
@@ -114,7 +114,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
         key: options.tls.key,
         ca: options.tls.ca,
         requestCert: options.tls.requestCert ?? false,
-        rejectUnauthorized: false,
+        rejectUnauthorized: options.tls.rejectUnauthorized ?? false,
         SNICallback: (name, cb) => {
           raw.serverNames.push(name);
           cb(null);
