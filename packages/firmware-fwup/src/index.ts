@@ -1,1 +1,20 @@
-export {};
+export { type ContentRange, parseContentRange, rangeHeader } from "./content-range.js";
+export { type FwupArgsOptions, fwupArgs } from "./fwup-args.js";
+export {
+  END_OF_INPUT,
+  encodeRecord,
+  type FwupOutput,
+  FwupOutputParser,
+  FwupProtocolError,
+  frameHeader,
+} from "./fwup-framing.js";
+export { type FwupInstallerOptions, fwupInstaller } from "./fwup-installer.js";
+export { FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
+export { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";
+export { nodeSha256 } from "./node-sha256.js";
+export { redactUrl } from "./redact.js";
+export { type SandboxInstallerOptions, sandboxInstaller } from "./sandbox-installer.js";
+export { type CachingStrategyOptions, cachingStrategy } from "./strategies/caching.js";
+export { type PartsStrategyOptions, partsStrategy } from "./strategies/parts.js";
+export { type StreamingStrategyOptions, streamingStrategy } from "./strategies/streaming.js";
+export { HOLD_BACK_BYTES } from "./strategies/verified-install.js";

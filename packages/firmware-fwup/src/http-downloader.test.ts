@@ -1,0 +1,265 @@
+import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
+import { startHub } from "@nerves-hub-ts/hub";
+import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/link";
+import { UpdateError } from "@nerves-hub-ts/update";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";
+import { type FirmwareHub, firmwareBytes, startFirmwareHub } from "./test-support/hub-firmware.js";
+import { startProxy } from "./test-support/proxy-server.js";
+import { startRangeServer } from "./test-support/range-server.js";
+
+const SIZE = 3 * 1024 * 1024 + 123;
+const fw = firmwareBytes(SIZE);
+let h: FirmwareHub;
+let uuid: string;
+
+beforeAll(async () => {
+  h = await startFirmwareHub();
+  uuid = (await h.hub.addFirmware(fw, { version: "1.0.0" })).uuid;
+});
+afterEach(() => h.hub.clearFaults());
+afterAll(() => h.close());
+
+const fast: HttpDownloaderOptions = { retryDelayMs: 1, maxRetryDelayMs: 5 };
+
+async function collect(iterable: AsyncIterable<Uint8Array>): Promise<{ bytes: Uint8Array; error?: unknown }> {
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const c of iterable) chunks.push(c.slice());
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), error };
+  }
+  return { bytes: Buffer.concat(chunks) };
+}
+
+function download(
+  options: HttpDownloaderOptions = {},
+  request: { offset?: number; end?: number; totalSize?: number } = {},
+) {
+  const connections: ConnectionInfo[] = [];
+  const lines: { msg: string; fields?: LogFields }[] = [];
+  const log = (msg: string, fields?: LogFields) => lines.push({ msg, fields });
+  const d = new HttpDownloader({
+    ...fast,
+    logger: { debug: log, info: log, warn: log, error: log },
+    ...options,
+  });
+  const url = h.hub.firmwareUrl(uuid);
+  const result = collect(d.download({ url, ...request, onConnection: (c) => connections.push(c) }));
+  return { result, connections, lines, url };
+}
+
+const term = (e: unknown) => (e instanceof UpdateError && e.failure.kind === "download" ? e.failure.term : e);
+
+describe("HttpDownloader against the hub", () => {
+  it("downloads the whole file with one connection and no Range header", async () => {
+    const d = download();
+    const { bytes, error } = await d.result;
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, fw)).toBe(0);
+    expect(h.ranges().at(-1)).toBeNull();
+    expect(d.connections).toEqual([
+      { url: expect.stringMatching(/\/firmware\//), offset: 0, attempt: 0, networkInterface: "lo" },
+    ]);
+    expect(d.connections[0]?.url).not.toContain("?");
+  });
+
+  it("resumes after a cut at exactly the next byte, and never logs the signed query", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { cutAfterBytes: 1_000_000, once: true });
+    const before = h.ranges().length;
+    const d = download();
+    const { bytes, error } = await d.result;
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, fw)).toBe(0);
+    expect(h.ranges().slice(before)).toEqual([null, "bytes=1000000-"]);
+    expect(d.connections.map((c) => [c.offset, c.attempt])).toEqual([
+      [0, 0],
+      [1_000_000, 1],
+    ]);
+    const query = new URL(d.url).search.slice(1);
+    expect(query.length).toBeGreaterThan(10);
+    expect(JSON.stringify(d.lines)).not.toContain(query);
+    expect(d.lines.some((l) => l.msg.includes("interrupted"))).toBe(true);
+  });
+
+  it("retries a 5xx once and then succeeds", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { status5xxOnce: 503 });
+    const d = download();
+    const { bytes, error } = await d.result;
+    expect(error).toBeUndefined();
+    expect(bytes.length).toBe(SIZE);
+    expect(d.connections).toHaveLength(2);
+  });
+
+  it("stops at once on a 404", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
+    const d = download();
+    const { error } = await d.result;
+    expect(term(error)).toEqual(["http_error", 404]);
+    expect(d.connections).toHaveLength(1);
+  });
+
+  it("gives up after the bounded number of failures in a row", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { status: 502 });
+    const d = download({ maxAttempts: 3 });
+    const { error } = await d.result;
+    expect(term(error)).toBe("max_disconnects_reached");
+    expect(d.connections).toHaveLength(3);
+  });
+
+  it("refuses a 206 whose Content-Range is not the range asked for", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { wrongContentRange: true });
+    const d = download({}, { offset: 1000 });
+    const { bytes, error } = await d.result;
+    expect(term(error)).toEqual(["bad_content_range", `bytes 1001-${SIZE}/${SIZE}`]);
+    expect(bytes.length).toBe(0);
+  });
+
+  it("resumes correctly when the server ignores Range and sends the whole file", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { ignoreRange: true });
+    const d = download({}, { offset: 2_000_000, end: 2_099_999 });
+    const { bytes, error } = await d.result;
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, fw.subarray(2_000_000, 2_100_000))).toBe(0);
+  });
+
+  it("fetches an inclusive range", async () => {
+    const d = download({}, { offset: 10, end: 1_048_585 });
+    const { bytes } = await d.result;
+    expect(Buffer.compare(bytes, fw.subarray(10, 1_048_586))).toBe(0);
+    expect(h.ranges().at(-1)).toBe("bytes=10-1048585");
+  });
+
+  it("refuses a file whose size is not the one the hub announced", async () => {
+    const d = download({}, { totalSize: SIZE + 1 });
+    const { error } = await d.result;
+    expect(term(error)).toEqual(["unexpected_size", SIZE]);
+  });
+
+  it("gives up when the download is slower than its size allows", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { bytesPerSecond: 2_000_000 });
+    // 3 MiB at a worst case of 100 Mbit/s allows ~250 ms; the throttled hub needs ~1.6 s.
+    const d = download({ minTimeoutMs: 1, worstCaseBitsPerSecond: 100_000_000 });
+    const { error } = await d.result;
+    expect(term(error)).toBe("worst_case_download_speed_reached");
+  });
+
+  it("stops when aborted", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { bytesPerSecond: 1_000_000 });
+    const abort = new AbortController();
+    const d = new HttpDownloader(fast);
+    const it = d.download({ url: h.hub.firmwareUrl(uuid), signal: abort.signal })[Symbol.asyncIterator]();
+    await it.next();
+    abort.abort(new Error("stopping"));
+    await expect(
+      (async () => {
+        for (;;) if ((await it.next()).done) break;
+      })(),
+    ).rejects.toThrow("stopping");
+  });
+});
+
+describe("HttpDownloader against a plain server", () => {
+  const body = firmwareBytes(500_000, 7);
+
+  it("handles a chunked body without Content-Length", async () => {
+    const s = await startRangeServer(body, { chunked: true });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body)).toBe(0);
+    await s.close();
+  });
+
+  it("follows relative redirects, reports each connection, keeps the query, and limits the chain", async () => {
+    const s = await startRangeServer(body);
+    const connections: ConnectionInfo[] = [];
+    const { bytes } = await collect(
+      new HttpDownloader(fast).download({
+        url: s.url("/redirect/3?sig=abc"),
+        onConnection: (c) => connections.push(c),
+      }),
+    );
+    expect(bytes.length).toBe(body.length);
+    expect(s.paths).toEqual([
+      "/redirect/3?sig=abc",
+      "/redirect/2?sig=abc",
+      "/redirect/1?sig=abc",
+      "/file?sig=abc",
+    ]);
+    expect(connections.map((c) => c.attempt)).toEqual([0, 1, 2, 3]);
+    const { error } = await collect(
+      new HttpDownloader({ ...fast, maxRedirects: 2 }).download({ url: s.url("/redirect/3") }),
+    );
+    expect(term(error)).toBe("too_many_redirects");
+    await s.close();
+  });
+
+  it("drops a stalled connection after the idle timeout and resumes", async () => {
+    const s = await startRangeServer(body, { stallAfter: 100_000 });
+    const { bytes, error } = await collect(
+      new HttpDownloader({ ...fast, idleTimeoutMs: 150 }).download({ url: s.url() }),
+    );
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body)).toBe(0);
+    expect(s.ranges).toEqual([undefined, "bytes=100000-"]);
+    await s.close();
+  });
+
+  it("refuses a 206 without Content-Range", async () => {
+    const s = await startRangeServer(body, { omitContentRange: true });
+    const { error } = await collect(new HttpDownloader(fast).download({ url: s.url(), offset: 5 }));
+    expect(term(error)).toEqual(["bad_content_range", "missing"]);
+    await s.close();
+  });
+
+  it("goes through an HTTP proxy for http URLs (absolute form, proxy credentials)", async () => {
+    const s = await startRangeServer(body);
+    const proxy = await startProxy();
+    const withAuth = proxy.url.replace("http://", "http://user:p%40ss@");
+    const { bytes } = await collect(
+      new HttpDownloader({ ...fast, proxy: withAuth }).download({ url: s.url() }),
+    );
+    expect(bytes.length).toBe(body.length);
+    expect(proxy.log).toEqual([
+      { line: `GET ${s.url()}`, auth: `Basic ${Buffer.from("user:p@ss").toString("base64")}` },
+    ]);
+    await proxy.close();
+    await s.close();
+  });
+});
+
+describe("HttpDownloader over HTTPS", () => {
+  it("downloads from a TLS hub directly and through a CONNECT proxy", async () => {
+    const ca = await createCa({ commonName: "test ca" });
+    const cert = await createServerCert(ca, { commonName: "localhost" });
+    const hub = await startHub({ tls: { certPem: cert.certPem, keyPem: cert.keyPem } });
+    const proxy = await startProxy();
+    try {
+      const data = firmwareBytes(200_000, 3);
+      const { uuid: id } = await hub.addFirmware(data);
+      const url = hub.firmwareUrl(id);
+      expect(url.startsWith("https://")).toBe(true);
+      const direct = await collect(
+        new HttpDownloader({ ...fast, tls: { ca: ca.certPem }, proxy: null }).download({ url }),
+      );
+      expect(direct.error).toBeUndefined();
+      expect(Buffer.compare(direct.bytes, data)).toBe(0);
+      const tunnelled = await collect(
+        new HttpDownloader({ ...fast, tls: { ca: ca.certPem }, proxy: proxy.url }).download({
+          url,
+          offset: 1000,
+        }),
+      );
+      expect(tunnelled.error).toBeUndefined();
+      expect(Buffer.compare(tunnelled.bytes, data.subarray(1000))).toBe(0);
+      expect(proxy.log.map((l) => l.line)).toEqual([`CONNECT ${new URL(url).host}`]);
+      const untrusted = await collect(
+        new HttpDownloader({ ...fast, maxAttempts: 1, proxy: null }).download({ url }),
+      );
+      expect(term(untrusted.error)).toBe("max_disconnects_reached");
+    } finally {
+      await proxy.close();
+      await hub.close();
+    }
+  });
+});

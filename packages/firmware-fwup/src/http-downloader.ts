@@ -1,0 +1,335 @@
+// A streaming, resumable HTTP(S) downloader (the Downloader port). Compared with
+// nerves_hub_link's (device-client.md §4.5, §11.12) it checks that a ranged answer is 206 with
+// the Content-Range asked for, copes with a missing Content-Length, limits redirects, retries
+// 5xx and network errors with backoff but stops on other 4xx, and never logs a URL's query.
+import {
+  type ClientRequest,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { ConnectionOptions } from "node:tls";
+import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/link";
+import { silentLogger } from "@nerves-hub-ts/link";
+import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
+import { parseContentRange, rangeHeader } from "./content-range.js";
+import { interfaceForAddress } from "./network-interface.js";
+import { proxyAuthorization, proxyFor, tunnel } from "./proxy.js";
+import { redactUrl } from "./redact.js";
+
+export interface HttpDownloaderOptions {
+  /** Failed connections in a row (no new bytes in between) before giving up. Default 10. */
+  maxAttempts?: number;
+  /** First delay before a retry; doubles each time up to `maxRetryDelayMs`. Default 1000 ms. */
+  retryDelayMs?: number;
+  /** Default 15000 ms (nerves_hub_link's `time_between_retries`). */
+  maxRetryDelayMs?: number;
+  /** No data for this long while waiting for it: drop the connection and resume. Default 60000 ms. */
+  idleTimeoutMs?: number;
+  /** The whole download's time limit is max(minTimeoutMs, bytes × 8 / worstCaseBitsPerSecond). */
+  minTimeoutMs?: number;
+  /** Default 30000 bits/s, nerves_hub_link's `worst_case_download_speed` as its formula uses it. */
+  worstCaseBitsPerSecond?: number;
+  /** Default 10. */
+  maxRedirects?: number;
+  /** `http://[user:pass@]host:port`; undefined: HTTPS_PROXY/HTTP_PROXY/NO_PROXY; null: never. */
+  proxy?: string | null;
+  /** TLS settings for https URLs (e.g. `ca`). */
+  tls?: ConnectionOptions;
+  userAgent?: string;
+  logger?: Logger;
+}
+
+/** A failure worth another connection (network error, 5xx, idle, short body). */
+class Retryable extends Error {}
+
+/** The whole download's time limit; it drops whichever connection is current when it expires. */
+interface Deadline {
+  expired: boolean;
+  timer: NodeJS.Timeout | undefined;
+  res: IncomingMessage | undefined;
+}
+
+const RETRYABLE_4XX = new Set([408, 429]);
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+const fail = (term: FailureTerm) => new UpdateError(Failure.download(term));
+
+export class HttpDownloader implements Downloader {
+  readonly #o: Required<Omit<HttpDownloaderOptions, "proxy" | "tls" | "logger">>;
+  readonly #proxy: string | null | undefined;
+  readonly #tls: ConnectionOptions;
+  readonly #log: Logger;
+
+  constructor(options: HttpDownloaderOptions = {}) {
+    this.#o = {
+      maxAttempts: options.maxAttempts ?? 10,
+      retryDelayMs: options.retryDelayMs ?? 1000,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 15_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      minTimeoutMs: options.minTimeoutMs ?? 300_000,
+      worstCaseBitsPerSecond: options.worstCaseBitsPerSecond ?? 30_000,
+      maxRedirects: options.maxRedirects ?? 10,
+      userAgent: options.userAgent ?? "nerves-hub-ts",
+    };
+    this.#proxy = options.proxy;
+    this.#tls = options.tls ?? {};
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  async *download(req: DownloadRequest): AsyncGenerator<Uint8Array> {
+    const end = req.end;
+    let next = req.offset ?? 0;
+    let url = new URL(req.url);
+    let total = req.totalSize;
+    let connection = 0;
+    let failuresInARow = 0;
+    let deadline: Deadline | undefined;
+    const done = () => (end !== undefined ? next > end : total !== undefined && next >= total);
+    try {
+      while (!done()) {
+        if (deadline?.expired) throw fail("worst_case_download_speed_reached");
+        if (failuresInARow >= this.#o.maxAttempts) throw fail("max_disconnects_reached");
+        if (failuresInARow > 0) {
+          const delay = Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** (failuresInARow - 1));
+          await sleep(delay, req.signal);
+        }
+        const before = next;
+        let res: IncomingMessage | undefined;
+        try {
+          const opened = await this.#open(url, next, end, connection, req);
+          connection = opened.connection;
+          url = opened.url;
+          res = opened.res;
+          const plan = this.#check(res, next, end, total, url);
+          if (plan.total !== undefined) {
+            if (total !== undefined && plan.total !== total) throw fail(["unexpected_size", plan.total]);
+            total = plan.total;
+          }
+          deadline ??= this.#armDeadline(next, end, total);
+          deadline.res = res;
+          let skip = plan.skip;
+          let received = 0;
+          for await (const chunk of this.#body(res, deadline)) {
+            received += chunk.length;
+            let bytes: Uint8Array = chunk;
+            if (skip > 0) {
+              const drop = Math.min(skip, bytes.length);
+              skip -= drop;
+              bytes = bytes.subarray(drop);
+            }
+            if (end !== undefined && next + bytes.length > end + 1) bytes = bytes.subarray(0, end + 1 - next);
+            if (bytes.length > 0) {
+              next += bytes.length;
+              failuresInARow = 0;
+              yield bytes;
+            }
+            if (done()) break;
+          }
+          if (done()) break;
+          if (plan.length !== undefined && received < plan.length)
+            throw new Retryable(`connection closed after ${received} of ${plan.length} bytes`);
+          // Size unknown: the end of the body is the end of the file.
+          if (total === undefined && end === undefined) break;
+          throw new Retryable("the body ended before the bytes asked for");
+        } catch (e) {
+          if (req.signal?.aborted) throw req.signal.reason;
+          if (deadline?.expired) throw fail("worst_case_download_speed_reached");
+          if (!(e instanceof Retryable) && e instanceof UpdateError) throw e;
+          failuresInARow = next > before ? 1 : failuresInARow + 1;
+          this.#log.warn("firmware download interrupted; will resume", {
+            url: redactUrl(url),
+            offset: next,
+            failures: failuresInARow,
+            error: (e as Error).message,
+          });
+        } finally {
+          res?.destroy();
+        }
+      }
+    } finally {
+      clearTimeout(deadline?.timer);
+    }
+  }
+
+  /** Opens a connection (following redirects), each one reported through onConnection. */
+  async #open(
+    start: URL,
+    next: number,
+    end: number | undefined,
+    connection: number,
+    req: DownloadRequest,
+  ): Promise<{ res: IncomingMessage; url: URL; connection: number }> {
+    let url = start;
+    for (let hop = 0; ; hop++) {
+      const res = await this.#get(url, next, end, connection, req.signal);
+      req.onConnection?.({
+        url: redactUrl(url),
+        offset: next,
+        attempt: connection,
+        networkInterface: interfaceForAddress(res.socket?.localAddress),
+      });
+      connection += 1;
+      const status = res.statusCode ?? 0;
+      if (status < 300 || status >= 400) return { res, url, connection };
+      res.resume();
+      const location = res.headers.location;
+      if (!location) throw fail(["http_error", status]);
+      if (hop >= this.#o.maxRedirects) throw fail("too_many_redirects");
+      url = new URL(location, url);
+      this.#log.info("firmware download redirected", { to: redactUrl(url) });
+    }
+  }
+
+  #get(
+    url: URL,
+    next: number,
+    end: number | undefined,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<IncomingMessage> {
+    const range = rangeHeader(next, end);
+    const headers: Record<string, string> = {
+      "user-agent": this.#o.userAgent,
+      "x-retry-number": String(attempt),
+      ...(range ? { range } : {}),
+    };
+    const https = url.protocol === "https:";
+    if (!https && url.protocol !== "http:") return Promise.reject(fail(["unsupported_scheme", url.protocol]));
+    const proxy = proxyFor(url, this.#proxy);
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const send = (options: RequestOptions, secure: boolean): ClientRequest => {
+        const r = (secure ? httpsRequest : httpRequest)({
+          ...options,
+          headers: { ...options.headers, ...headers },
+          signal,
+        });
+        r.once("response", resolve);
+        r.once("error", (e) => reject(signal?.aborted ? signal.reason : new Retryable(e.message)));
+        r.end();
+        return r;
+      };
+      const path = `${url.pathname}${url.search}`;
+      if (!proxy) {
+        send({ host: url.hostname, port: url.port, path, agent: false, ...(https ? this.#tls : {}) }, https);
+      } else if (!https) {
+        const auth = proxyAuthorization(proxy);
+        send(
+          {
+            host: proxy.hostname,
+            port: proxy.port || 80,
+            path: url.href,
+            agent: false,
+            headers: { host: url.host, ...(auth ? { "proxy-authorization": auth } : {}) },
+          },
+          false,
+        );
+      } else {
+        tunnel(proxy, url, this.#tls, signal).then(
+          (socket) =>
+            send(
+              { host: url.hostname, port: url.port, path, createConnection: () => socket, agent: undefined },
+              true,
+            ),
+          (e: Error & { proxyStatus?: number }) =>
+            reject(
+              e.proxyStatus && e.proxyStatus < 500
+                ? fail(["proxy_error", e.proxyStatus])
+                : new Retryable(e.message),
+            ),
+        );
+      }
+    });
+  }
+
+  /** Decides whether an answer can be used, and how: bytes to skip, expected length, file size. */
+  #check(
+    res: IncomingMessage,
+    next: number,
+    end: number | undefined,
+    total: number | undefined,
+    url: URL,
+  ): { skip: number; length: number | undefined; total: number | undefined } {
+    const status = res.statusCode ?? 0;
+    const lengthHeader = res.headers["content-length"];
+    const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (status >= 500 || RETRYABLE_4XX.has(status)) throw new Retryable(`HTTP ${status}`);
+    if (status >= 400) throw fail(["http_error", status]);
+    if (status === 200) {
+      // The server ignored our Range (or none was sent): the body is the whole file.
+      if (next > 0)
+        this.#log.warn("server ignored Range; skipping to the resume point", {
+          url: redactUrl(url),
+          offset: next,
+        });
+      return { skip: next, length, total: length ?? total };
+    }
+    if (status !== 206) throw fail(["http_error", status]);
+    const header = res.headers["content-range"];
+    const cr = parseContentRange(header);
+    const knownTotal = cr?.total ?? total;
+    const wantLast = end ?? (knownTotal !== undefined ? knownTotal - 1 : undefined);
+    if (
+      !cr ||
+      cr.first !== next ||
+      (wantLast !== undefined &&
+        cr.last !== Math.min(wantLast, (knownTotal ?? Number.POSITIVE_INFINITY) - 1)) ||
+      (length !== undefined && length !== cr.last - cr.first + 1)
+    )
+      throw fail(["bad_content_range", header ?? "missing"]);
+    return { skip: 0, length: cr.last - cr.first + 1, total: cr.total ?? total };
+  }
+
+  #armDeadline(next: number, end: number | undefined, total: number | undefined): Deadline {
+    const remaining = (end !== undefined ? end + 1 : (total ?? next)) - next;
+    const ms = Math.max(
+      this.#o.minTimeoutMs,
+      Math.round(((remaining * 8) / this.#o.worstCaseBitsPerSecond) * 1000),
+    );
+    const deadline: Deadline = { expired: false, timer: undefined, res: undefined };
+    deadline.timer = setTimeout(() => {
+      deadline.expired = true;
+      deadline.res?.destroy(new Error("download took longer than its size allows"));
+    }, ms);
+    return deadline;
+  }
+
+  /** The response body, chunk by chunk; a stall while we wait for data drops the connection. */
+  async *#body(res: IncomingMessage, deadline: { expired: boolean }): AsyncGenerator<Buffer> {
+    let waiting = false;
+    const idle = setTimeout(() => {
+      if (waiting) res.destroy(new Retryable(`no data for ${this.#o.idleTimeoutMs} ms`));
+      else idle.refresh();
+    }, this.#o.idleTimeoutMs);
+    try {
+      const it = res[Symbol.asyncIterator]();
+      for (;;) {
+        waiting = true;
+        idle.refresh();
+        const r = await it.next();
+        waiting = false;
+        if (r.done) break;
+        yield r.value as Buffer;
+      }
+      if (deadline.expired) throw new Error("deadline");
+    } catch (e) {
+      throw e instanceof Retryable || deadline.expired ? e : new Retryable((e as Error).message);
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+}

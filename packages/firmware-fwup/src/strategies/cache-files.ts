@@ -1,0 +1,51 @@
+// File helpers the caching and parts strategies share.
+import { createReadStream } from "node:fs";
+import { readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { UpdateOffer } from "@nerves-hub-ts/link";
+import type { Sha256 } from "@nerves-hub-ts/update";
+
+/** A file-system-safe name for this firmware: its uuid, else the URL's basename (no query). */
+export function cacheName(offer: UpdateOffer): string {
+  const raw = offer.firmware_meta.uuid ?? new URL(offer.firmware_url).pathname.split("/").pop() ?? "";
+  const safe = raw.replace(/[^A-Za-z0-9_-]/g, "_");
+  return safe === "" ? "firmware" : safe;
+}
+
+/** Size of a file, or 0 when it does not exist. */
+export async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes every entry of `dir` not in `keep`. */
+export async function removeOthers(dir: string, keep: ReadonlySet<string>): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!keep.has(name)) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+/** Reads a file in large chunks (optionally from an offset), for hashing or installing. */
+export function readChunks(path: string, start = 0): AsyncIterable<Buffer> {
+  return createReadStream(path, { start, highWaterMark: 1024 * 1024 });
+}
+
+/** Feeds the first `bytes` bytes of a file into a hash. */
+export async function hashFile(path: string, hash: Sha256, bytes?: number): Promise<void> {
+  if (bytes === 0) return;
+  const stream = createReadStream(path, {
+    highWaterMark: 1024 * 1024,
+    ...(bytes !== undefined ? { end: bytes - 1 } : {}),
+  });
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+}
+
+/** True for the HTTP statuses after which upstream wipes its cache: the file is gone or changed. */
+export function isGoneStatus(e: unknown): boolean {
+  const failure = (e as { failure?: { kind: string; term: unknown } }).failure;
+  const term = failure?.kind === "download" ? failure.term : undefined;
+  return Array.isArray(term) && term[0] === "http_error" && (term[1] === 404 || term[1] === 416);
+}

@@ -1,0 +1,123 @@
+// CachingUpdater: download to `<cacheDir>/<name>.partial` (resuming from its size after a cut or
+// an agent restart), verify size and SHA-256, rename to `.fw`, then install from the file.
+// Upstream hands the file to fwup with `-i`; we stream it through the same installer port, which
+// fwup applies identically and which keeps FirmwareInstaller a single, stream-shaped port.
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, truncate } from "node:fs/promises";
+import { join } from "node:path";
+import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
+import { silentLogger } from "@nerves-hub-ts/link";
+import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
+import { nodeSha256 } from "../node-sha256.js";
+import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
+import { relayInstallerMessages } from "./streaming.js";
+import { installVerified, outcomeOf } from "./verified-install.js";
+
+export interface CachingStrategyOptions {
+  downloader: Downloader;
+  installer: FirmwareInstaller;
+  /** Default upstream: /data/nerves_hub_link/firmware. */
+  cacheDir: string;
+  hash?: Sha256Factory;
+  logger?: Logger;
+}
+
+export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy {
+  const hashFactory = options.hash ?? nodeSha256;
+  const log = options.logger ?? silentLogger;
+  return {
+    name: "caching",
+    run: async (job) => {
+      const { offer, signal } = job;
+      const dir = options.cacheDir;
+      const name = cacheName(offer);
+      const partial = join(dir, `${name}.partial`);
+      const finished = join(dir, `${name}.fw`);
+      const size = offer.size;
+      const checksum = normalizeSha256(offer.checksum);
+      try {
+        await mkdir(dir, { recursive: true });
+        await removeOthers(dir, new Set([`${name}.partial`, `${name}.fw`]));
+        const hash = hashFactory();
+        let have = await sizeOf(finished);
+        const cached = have > 0 && (size === undefined || have === size);
+        if (cached) {
+          await hashFile(finished, hash);
+          job.onProgress("downloading", 100);
+        } else {
+          await rm(finished, { force: true });
+          have = await sizeOf(partial);
+          if (size !== undefined && have > size) {
+            await truncate(partial, 0);
+            have = 0;
+          }
+          if (have > 0) log.info("resuming cached firmware download", { offset: have });
+          await hashFile(partial, hash, have);
+          await download(job, options.downloader, partial, have, size, hash);
+          job.onProgress("downloading", 100);
+        }
+        const got = await sizeOf(cached ? finished : partial);
+        if ((size !== undefined && got !== size) || (checksum !== null && hash.hexDigest() !== checksum)) {
+          await rm(cached ? finished : partial, { force: true });
+          return {
+            ok: false,
+            failure: Failure.update(
+              size !== undefined && got !== size ? "incomplete_download" : "checksum_mismatch",
+            ),
+          };
+        }
+        if (!cached) await rename(partial, finished);
+      } catch (e) {
+        if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
+        return outcomeOf(e, signal);
+      }
+      const session = options.installer.begin({
+        publicKeys: job.publicKeys,
+        ...(size !== undefined ? { size } : {}),
+        ...(checksum ? { checksum } : {}),
+        onMessage: relayInstallerMessages(job),
+      });
+      // Already verified on the way to disk: no second hash, no hold-back.
+      return installVerified(
+        { chunks: readChunks(finished), session, size, checksum: null, hash: hashFactory },
+        signal,
+      );
+    },
+  };
+}
+
+/** Appends the download to `path` from `offset`, hashing it and reporting `downloading` progress. */
+async function download(
+  job: Parameters<UpdateStrategy["run"]>[0],
+  downloader: Downloader,
+  path: string,
+  offset: number,
+  size: number | undefined,
+  hash: ReturnType<Sha256Factory>,
+): Promise<void> {
+  if (size !== undefined && offset === size) return;
+  const out = createWriteStream(path, { flags: offset > 0 ? "a" : "w" });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.once("close", resolve);
+    out.once("error", reject);
+  });
+  let at = offset;
+  try {
+    for await (const chunk of downloader.download({
+      url: job.offer.firmware_url,
+      offset,
+      ...(size !== undefined ? { totalSize: size } : {}),
+      signal: job.signal,
+      onConnection: (c) => job.onConnection(c),
+    })) {
+      hash.update(chunk);
+      at += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      if (size) job.onProgress("downloading", (at / size) * 100);
+    }
+  } finally {
+    out.end();
+    await closed;
+  }
+  if (size !== undefined && at !== size) throw new UpdateError(Failure.download("incomplete_download"));
+}

@@ -1,0 +1,230 @@
+// PartsUpdater: the file is fetched as 1 MiB parts, each stored as `part-NNNNN` under
+// `<cacheDir>/<firmware>/` and checked against its `partials_checksums` entry as it arrives.
+// A restart (or a cut) resumes from the verified parts and inside a partly written one; a part
+// that fails its hash is fetched again, up to `maxPartAttempts` times. Once every part is
+// verified the parts are read back in order into the installer, with the whole-file SHA-256
+// checked on the way (device-client.md §4.6).
+import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Downloader, FirmwareInstaller, Logger, UpdateJob, UpdateStrategy } from "@nerves-hub-ts/link";
+import { silentLogger } from "@nerves-hub-ts/link";
+import {
+  classifyPartFile,
+  Failure,
+  normalizeSha256,
+  PART_SIZE,
+  PartLedger,
+  PartSplitter,
+  planParts,
+  type Sha256,
+  type Sha256Factory,
+  type Span,
+  UpdateError,
+} from "@nerves-hub-ts/update";
+import { nodeSha256 } from "../node-sha256.js";
+import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
+import { relayInstallerMessages } from "./streaming.js";
+import { installVerified, outcomeOf } from "./verified-install.js";
+
+export interface PartsStrategyOptions {
+  downloader: Downloader;
+  installer: FirmwareInstaller;
+  /** Default upstream: /data/nerves_hub_link/firmware. */
+  cacheDir: string;
+  /** Default 1 MiB, the size the hub's `partials_checksums` cover. */
+  partSize?: number;
+  /** Hash failures of one part before the update fails. Default 3. */
+  maxPartAttempts?: number;
+  /** Ranges fetched at once. Default 1. */
+  maxConcurrentParts?: number;
+  hash?: Sha256Factory;
+  logger?: Logger;
+}
+
+const partFile = (index: number) => `part-${String(index).padStart(5, "0")}`;
+
+export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
+  const hashFactory = options.hash ?? nodeSha256;
+  const log = options.logger ?? silentLogger;
+  const maxAttempts = options.maxPartAttempts ?? 3;
+  return {
+    name: "parts",
+    run: async (job) => {
+      const { offer } = job;
+      const plan = planParts({
+        size: offer.size ?? null,
+        checksum: offer.checksum ?? null,
+        partialsChecksums: offer.partials_checksums ?? [],
+        partSize: options.partSize ?? PART_SIZE,
+      });
+      if (plan.warning) log.warn("parts plan fallback", { reason: plan.warning });
+      const dir = join(options.cacheDir, cacheName(offer));
+      const path = (i: number) => join(dir, partFile(i));
+      const ledger = new PartLedger(plan);
+      // Stops the other spans when one fails for good.
+      const stopAll = new AbortController();
+      const signal = AbortSignal.any([job.signal, stopAll.signal]);
+      try {
+        await mkdir(dir, { recursive: true });
+        await removeOthers(options.cacheDir, new Set([cacheName(offer)]));
+        await removeOthers(dir, new Set(plan.parts.map((p) => partFile(p.index))));
+        await scan(ledger, path, hashFactory);
+        const report = () => {
+          if (plan.size) job.onProgress("downloading", (ledger.bytesKept() / plan.size) * 100);
+        };
+        report();
+        const queue = ledger.missingSpans(options.maxConcurrentParts ?? 1);
+        const worker = async () => {
+          for (let span = queue.shift(); span; span = queue.shift()) {
+            await fetchSpan(span, {
+              job,
+              ledger,
+              path,
+              hashFactory,
+              maxAttempts,
+              downloader: options.downloader,
+              signal,
+              report,
+              log,
+            });
+          }
+        };
+        const workers = Array.from({ length: Math.max(1, options.maxConcurrentParts ?? 1) }, worker);
+        const results = await Promise.allSettled(workers);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) throw failed.reason;
+        if (!ledger.complete()) throw new UpdateError(Failure.download("incomplete_download"));
+        job.onProgress("downloading", 100);
+      } catch (e) {
+        stopAll.abort(e);
+        if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
+        return outcomeOf(e, job.signal);
+      }
+      const checksum = normalizeSha256(offer.checksum);
+      const session = options.installer.begin({
+        publicKeys: job.publicKeys,
+        ...(offer.size !== undefined ? { size: offer.size } : {}),
+        ...(checksum ? { checksum } : {}),
+        onMessage: relayInstallerMessages(job),
+      });
+      async function* partsInOrder() {
+        for (const p of plan.parts) yield* readChunks(path(p.index));
+      }
+      return installVerified(
+        { chunks: partsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
+        job.signal,
+      );
+    },
+  };
+}
+
+/** Rebuilds the ledger from the part files on disk: verified, resumable or discarded. */
+async function scan(
+  ledger: PartLedger,
+  path: (i: number) => string,
+  hashFactory: Sha256Factory,
+): Promise<void> {
+  for (const part of ledger.plan.parts) {
+    const bytes = await sizeOf(path(part.index));
+    const verdict = classifyPartFile(part, bytes);
+    if (verdict === "discard") await rm(path(part.index), { force: true });
+    else if (verdict === "resume") ledger.keep(part.index, bytes);
+    else {
+      const h = hashFactory();
+      await hashFile(path(part.index), h);
+      if (part.sha256 === null || h.hexDigest() === part.sha256) ledger.markVerified(part.index);
+      else await rm(path(part.index), { force: true });
+    }
+  }
+}
+
+interface SpanContext {
+  job: UpdateJob;
+  ledger: PartLedger;
+  path: (i: number) => string;
+  hashFactory: Sha256Factory;
+  maxAttempts: number;
+  downloader: Downloader;
+  signal: AbortSignal;
+  report: () => void;
+  log: Logger;
+}
+
+/** The part being written: its file and its running hash. */
+interface OpenPart {
+  index: number;
+  file: FileHandle;
+  hash: Sha256;
+}
+
+/** Downloads one span; restarts from a part that fails its hash until it passes or runs out of attempts. */
+async function fetchSpan(span: Span, ctx: SpanContext): Promise<void> {
+  const { ledger } = ctx;
+  let first = span.first;
+  while (first <= span.last && !ledger.isVerified(first)) {
+    const start = ledger.part(first).offset + ledger.kept(first);
+    const restartAt = await fetchRange(start, span, ctx);
+    if (restartAt === undefined) return;
+    first = restartAt;
+  }
+}
+
+/** One connection's worth of a span. Returns the part to restart from after a bad hash, or undefined when done. */
+async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<number | undefined> {
+  const { ledger, job } = ctx;
+  const splitter = new PartSplitter(ledger.plan, start);
+  let current: OpenPart | undefined;
+  const openPart = async (index: number, at: number): Promise<OpenPart> => {
+    const hash = ctx.hashFactory();
+    if (at > 0) await hashFile(ctx.path(index), hash, at);
+    const file = await open(ctx.path(index), at > 0 ? "r+" : "w");
+    return { index, file, hash };
+  };
+  const seal = async (part: OpenPart): Promise<boolean> => {
+    await part.file.close();
+    const expected = ledger.part(part.index).sha256;
+    if (expected === null || part.hash.hexDigest() === expected) {
+      ledger.markVerified(part.index);
+      return true;
+    }
+    await rm(ctx.path(part.index), { force: true });
+    const failures = ledger.markFailed(part.index);
+    ctx.log.warn("firmware part failed verification", { part: part.index, failures });
+    if (failures >= ctx.maxAttempts)
+      throw new UpdateError(Failure.update(["part_verification_failed", part.index]));
+    return false;
+  };
+  try {
+    for await (const chunk of ctx.downloader.download({
+      url: job.offer.firmware_url,
+      offset: start,
+      ...(span.end !== null ? { end: span.end } : {}),
+      ...(ledger.plan.size !== null ? { totalSize: ledger.plan.size } : {}),
+      signal: ctx.signal,
+      onConnection: (c) => job.onConnection(c),
+    })) {
+      for (const piece of splitter.split(chunk)) {
+        if (piece.index > span.last) throw new UpdateError(Failure.download("unexpected_data"));
+        if (current?.index !== piece.index) current = await openPart(piece.index, piece.at);
+        current.hash.update(piece.bytes);
+        await current.file.write(piece.bytes, 0, piece.bytes.length, piece.at);
+        ledger.keep(piece.index, piece.at + piece.bytes.length);
+        if (piece.seals) {
+          const part = current;
+          current = undefined;
+          if (!(await seal(part))) return part.index; // drop this connection, refetch the part
+        }
+      }
+      ctx.report();
+    }
+    // An open-ended whole-file part (size unknown) ends with the body.
+    if (current && ledger.part(current.index).length === null) {
+      const part = current;
+      current = undefined;
+      if (!(await seal(part))) return part.index;
+    }
+    return undefined;
+  } finally {
+    await current?.file.close();
+  }
+}

@@ -1,0 +1,250 @@
+// Each strategy end to end: real HTTP from the hub's firmware server (with its fault injection),
+// real child processes (the stand-in fwup), real files.
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/link";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fwupInstaller } from "../fwup-installer.js";
+import { HttpDownloader } from "../http-downloader.js";
+import { fakeFwup } from "../test-support/fwup-bin.js";
+import {
+  type FirmwareHub,
+  firmwareBytes,
+  offerFor,
+  sha256Hex,
+  startFirmwareHub,
+} from "../test-support/hub-firmware.js";
+import { runJob, startJob } from "../test-support/job.js";
+import { cachingStrategy } from "./caching.js";
+import { partsStrategy } from "./parts.js";
+import { streamingStrategy } from "./streaming.js";
+
+const MiB = 1024 * 1024;
+const SIZE = 5 * MiB + 1234;
+const fw = firmwareBytes(SIZE, 42);
+let h: FirmwareHub;
+let uuid: string;
+let dir: string;
+let cacheDir: string;
+let output: string;
+
+beforeAll(async () => {
+  h = await startFirmwareHub();
+  uuid = (await h.hub.addFirmware(fw, { version: "2.0.0", product: "widget" })).uuid;
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "strategy-"));
+  cacheDir = join(dir, "cache");
+  output = join(dir, "installed.img");
+});
+afterEach(async () => {
+  h.hub.clearFaults();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const downloader = () => new HttpDownloader({ retryDelayMs: 1, maxRetryDelayMs: 5, proxy: null });
+/** The stand-in fwup: it takes SIZE bytes, writes them to `output` and says OK (it does not hash). */
+const installer = () =>
+  fwupInstaller({
+    devpath: join(dir, "disk.img"),
+    ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_OUTPUT: output }),
+  });
+
+type Kind = "streaming" | "caching" | "parts";
+const make: Record<Kind, () => UpdateStrategy> = {
+  streaming: () => streamingStrategy({ downloader: downloader(), installer: installer() }),
+  caching: () => cachingStrategy({ downloader: downloader(), installer: installer(), cacheDir }),
+  parts: () => partsStrategy({ downloader: downloader(), installer: installer(), cacheDir }),
+};
+const offer = (): UpdateOffer => offerFor(h.hub, uuid);
+const installed = async () => new Uint8Array(await readFile(output));
+const newRanges = () => {
+  const seen = h.ranges().length;
+  return () => h.ranges().slice(seen);
+};
+
+describe.each(["streaming", "caching", "parts"] as const)("%s strategy against the hub", (kind) => {
+  it("installs the firmware, with the progress stages upstream reports", async () => {
+    const r = await runJob(make[kind](), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+    expect(r.connections.length).toBeGreaterThanOrEqual(1);
+    const stages = [...new Set(r.progress.map(([s]) => s))];
+    if (kind === "streaming") expect(stages).toEqual(["updating"]);
+    else {
+      expect(stages).toEqual(["downloading", "updating"]);
+      const downloads = r.progress.filter(([s]) => s === "downloading").map(([, p]) => p);
+      expect(downloads.at(-1)).toBe(100);
+      expect(downloads).toEqual([...downloads].sort((a, b) => a - b));
+    }
+    expect(r.messages.at(-1)).toEqual({ type: "ok", code: 0, text: "" });
+  });
+
+  it("resumes a cut download at the next byte", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { cutAfterBytes: 1_500_000, once: true });
+    const ranges = newRanges();
+    const r = await runJob(make[kind](), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    // The resume point is the first byte not received (the cut may lose bytes still in flight).
+    const resumedAt = r.connections[1]?.offset ?? -1;
+    expect(resumedAt).toBeGreaterThan(MiB);
+    expect(resumedAt).toBeLessThanOrEqual(1_500_000);
+    expect(ranges()).toEqual([null, `bytes=${resumedAt}-`]);
+    expect(r.connections.map((c) => c.offset)).toEqual([0, resumedAt]);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+  });
+
+  it("retries a 5xx once", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { status5xxOnce: 500 });
+    const r = await runJob(make[kind](), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    expect(r.connections).toHaveLength(2);
+  });
+
+  it("fails on a 404 without retrying, and leaves no cache behind", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
+    const r = await runJob(make[kind](), offer());
+    expect(r.outcome).toEqual({ ok: false, failure: { kind: "download", term: ["http_error", 404] } });
+    expect(r.connections).toHaveLength(1);
+    // Upstream wipes the cache on 404/416: caching its whole directory, parts this firmware's.
+    if (kind === "caching") await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
+    if (kind === "parts") expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it("refuses a resume answered with the wrong Content-Range", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { cutAfterBytes: 1_000_000, wrongContentRange: true });
+    const r = await runJob(make[kind](), offer());
+    const resumedAt = r.connections[1]?.offset ?? -1;
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(r.outcome).toEqual({
+      ok: false,
+      failure: { kind: "download", term: ["bad_content_range", `bytes ${resumedAt + 1}-${SIZE}/${SIZE}`] },
+    });
+    expect(r.messages.some((m) => m.type === "ok")).toBe(false);
+  });
+
+  it("refuses firmware whose SHA-256 is not the announced checksum, before fwup can finish", async () => {
+    const r = await runJob(make[kind](), { ...offer(), checksum: "AB".repeat(32) });
+    expect(r.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+    expect(r.messages.some((m) => m.type === "ok")).toBe(false);
+  });
+
+  it("handles a byte corrupted in transit", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { corruptByteAt: 3 * MiB + 17, once: true });
+    const r = await runJob(make[kind](), offer());
+    if (kind === "parts") {
+      // The bad part fails its partial checksum and is fetched again.
+      expect(r.outcome).toEqual({ ok: true });
+      expect(Buffer.compare(await installed(), fw)).toBe(0);
+      expect(r.connections.map((c) => c.offset)).toEqual([0, 3 * MiB]);
+    } else {
+      expect(r.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+      expect(r.messages.some((m) => m.type === "ok")).toBe(false);
+    }
+  });
+});
+
+describe("parts strategy specifics", () => {
+  it("gives up after maxPartAttempts when a part never verifies", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { corruptByteAt: 2 * MiB + 5 });
+    const r = await runJob(
+      partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, maxPartAttempts: 3 }),
+      offer(),
+    );
+    expect(r.outcome).toEqual({
+      ok: false,
+      failure: { kind: "update", term: ["part_verification_failed", 2] },
+    });
+    expect(r.connections.map((c) => c.offset)).toEqual([0, 2 * MiB, 2 * MiB]);
+  });
+
+  it("fetches parallel ranges (longest run halved, as upstream) and still installs the exact file", async () => {
+    const ranges = newRanges();
+    const r = await runJob(
+      partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, maxConcurrentParts: 3 }),
+      offer(),
+    );
+    expect(r.outcome).toEqual({ ok: true });
+    expect(ranges().sort()).toEqual([
+      `bytes=0-${MiB - 1}`,
+      `bytes=${MiB}-${3 * MiB - 1}`,
+      `bytes=${3 * MiB}-`,
+    ]);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+  });
+
+  it("skips the download when every part is already verified on disk", async () => {
+    await runJob(make.parts(), offer());
+    const ranges = newRanges();
+    const r = await runJob(make.parts(), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    expect(ranges()).toEqual([]);
+    expect(r.progress[0]).toEqual(["downloading", 100]);
+  });
+
+  it("falls back to one whole-file part when partials_checksums does not fit", async () => {
+    const ranges = newRanges();
+    const r = await runJob(make.parts(), { ...offer(), partials_checksums: ["00".repeat(32)] });
+    expect(r.outcome).toEqual({ ok: true });
+    expect(ranges()).toEqual([null]);
+  });
+});
+
+describe.each(["caching", "parts"] as const)("%s strategy survives an agent restart mid-download", (kind) => {
+  it("continues from what is on disk", async () => {
+    h.hub.injectFault({ firmwareUuid: uuid }, { bytesPerSecond: 8 * MiB });
+    let stop!: () => void;
+    const halfway = new Promise<void>((r) => (stop = r));
+    const first = startJob(make[kind](), offer(), {
+      onProgress: (stage, p) => {
+        if (stage === "downloading" && p >= 45) stop();
+      },
+    });
+    await halfway;
+    first.abort();
+    const stopped = await first.done;
+    expect(stopped.outcome).toEqual({
+      ok: false,
+      failure: { kind: "unexpected", message: "update stopped" },
+    });
+    h.hub.clearFaults();
+
+    const ranges = newRanges();
+    const second = await runJob(make[kind](), offer());
+    expect(second.outcome).toEqual({ ok: true });
+    const [range] = ranges();
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(range ?? "")?.[1]);
+    expect(resumedAt).toBeGreaterThanOrEqual(0.4 * SIZE);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+  });
+});
+
+describe("streaming strategy", () => {
+  it("restarts from the first byte after an agent restart (nothing is kept)", async () => {
+    const ranges = newRanges();
+    await runJob(make.streaming(), offer());
+    expect(ranges()).toEqual([null]);
+  });
+
+  it("reports fwup's refusal of unsigned firmware when keys are configured", async () => {
+    const key = btoa("k".repeat(32));
+    const strategy = streamingStrategy({
+      downloader: downloader(),
+      installer: fwupInstaller({
+        devpath: join(dir, "disk.img"),
+        ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_UNSIGNED: "1" }),
+      }),
+    });
+    const r = await runJob(strategy, offer(), [key]);
+    expect(r.outcome).toEqual({
+      ok: false,
+      failure: { kind: "fwup", message: "Expecting signed firmware archive." },
+    });
+  });
+
+  it("verifies with the hub's upper-case checksum", () => {
+    expect(offer().checksum).toBe(sha256Hex(fw).toUpperCase());
+  });
+});

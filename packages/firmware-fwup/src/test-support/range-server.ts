@@ -1,0 +1,82 @@
+// A tiny HTTP server for downloader behaviours the hub does not offer: chunked bodies with no
+// Content-Length, redirect chains, stalls, a 206 with a missing Content-Range.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RangeServerBehaviour {
+  /** Send bodies chunked, without Content-Length. */
+  chunked?: boolean;
+  /** Stop sending (keep the connection open) after this many body bytes, on the first request only. */
+  stallAfter?: number;
+  /** Answer 206 without Content-Range. */
+  omitContentRange?: boolean;
+}
+
+export interface RangeServer {
+  url(path?: string): string;
+  /** Range header of every request, in order (undefined for none). */
+  ranges: (string | undefined)[];
+  /** Paths of every request, with query. */
+  paths: string[];
+  behaviour: RangeServerBehaviour;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `body` at /file; /redirect/<n> redirects n times (relative Locations) before /file,
+ * keeping the query string.
+ */
+export async function startRangeServer(
+  body: Uint8Array,
+  behaviour: RangeServerBehaviour = {},
+): Promise<RangeServer> {
+  const ranges: (string | undefined)[] = [];
+  const paths: string[] = [];
+  let requests = 0;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    requests += 1;
+    const u = new URL(req.url ?? "/", "http://x");
+    paths.push(`${u.pathname}${u.search}`);
+    const hop = /^\/redirect\/(\d+)$/.exec(u.pathname);
+    if (hop) {
+      const n = Number(hop[1]);
+      res.writeHead(302, { location: `${n > 1 ? `./${n - 1}` : "../file"}${u.search}` }).end();
+      return;
+    }
+    if (u.pathname !== "/file") {
+      res.writeHead(404).end();
+      return;
+    }
+    ranges.push(req.headers.range);
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    const start = m ? Number(m[1]) : 0;
+    const end = m?.[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+    const slice = body.subarray(start, end + 1);
+    const headers: Record<string, string> = { "content-type": "application/octet-stream" };
+    if (!server.behaviour.chunked) headers["content-length"] = String(slice.length);
+    if (m && !server.behaviour.omitContentRange)
+      headers["content-range"] = `bytes ${start}-${end}/${body.length}`;
+    res.writeHead(m ? 206 : 200, headers);
+    const stall = server.behaviour.stallAfter;
+    if (stall !== undefined && requests === 1) {
+      res.write(slice.subarray(0, stall)); // and never finish
+      return;
+    }
+    res.end(slice);
+  };
+  const http: Server = createServer(handler);
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const { port } = http.address() as AddressInfo;
+  const server: RangeServer = {
+    url: (path = "/file") => `http://127.0.0.1:${port}${path}`,
+    ranges,
+    paths,
+    behaviour,
+    close: () =>
+      new Promise((r) => {
+        http.closeAllConnections();
+        http.close(() => r());
+      }),
+  };
+  return server;
+}
