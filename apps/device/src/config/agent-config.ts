@@ -64,6 +64,9 @@ export interface AgentConfig {
   dataPath: string;
   firmwareMetadata: FirmwareMetadataSource;
   target: FirmwareTarget;
+  /** How firmware is fetched: kept on disk (resumable across restarts) or streamed. */
+  updater: "caching" | "parts" | "streaming";
+  cacheDir: string;
   controlSocket: string;
   updatePolicy: UpdatePolicy;
   rebootPolicy: RebootPolicy;
@@ -117,6 +120,7 @@ export function buildAgentConfig(values: SettingValues): AgentConfig {
 
   const targetKind = need<"sandbox" | "fwup">("firmware_target");
   setComputed("sandbox_dir", `${dataPath}/sandbox`);
+  setComputed("firmware_cache_dir", `${dataPath}/firmware`);
   setComputed("reboot_command", targetKind === "fwup" ? "reboot" : undefined);
   const target: FirmwareTarget =
     targetKind === "sandbox"
@@ -160,6 +164,8 @@ export function buildAgentConfig(values: SettingValues): AgentConfig {
     dataPath,
     firmwareMetadata,
     target,
+    updater: need("updater"),
+    cacheDir: need("firmware_cache_dir"),
     controlSocket: need("control_socket"),
     updatePolicy: {
       mode: need("update_policy"),

@@ -115,6 +115,18 @@ export const SETTINGS: readonly Setting[] = [
     doc: "`sandbox` checks and stores firmware in a file and never reboots on its own; `fwup` installs it",
   },
   {
+    key: "updater",
+    kind: oneOf("caching", "parts", "streaming"),
+    default: "caching",
+    doc: "`caching` and `parts` keep the download on disk and resume it after a restart; `streaming` feeds the installer directly",
+  },
+  {
+    key: "firmware_cache_dir",
+    kind: path,
+    defaultText: "`<data_path>/firmware`",
+    doc: "Download cache for `caching` and `parts`",
+  },
+  {
     key: "sandbox_dir",
     kind: path,
     defaultText: "`<data_path>/sandbox`",
