@@ -1,0 +1,111 @@
+// A real hub over TLS with a development PKI, plus config files for agents that talk to it.
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import { type Hub, startHub } from "@nerves-hub-ts/hub";
+
+export const PRODUCT_KEY = "nhp_device_app_test";
+export const PRODUCT_SECRET = "device-app-test-secret";
+/** Any 32-byte key: the sandbox cannot check signatures, but the agent refuses updates without a key. */
+export const SIGNING_KEY = Buffer.alloc(32, 7).toString("base64");
+
+export const RUNNING_FIRMWARE = {
+  nerves_fw_uuid: "00000000-0000-0000-0000-000000000001",
+  nerves_fw_product: "widget",
+  nerves_fw_version: "1.0.0",
+  nerves_fw_platform: "x86_64",
+  nerves_fw_architecture: "x86_64",
+};
+
+export interface HubFixture {
+  hub: Hub;
+  ca: PemCredential;
+  dir: string;
+  caFile: string;
+  metadataFile: string;
+  /** A directory and config file for one agent; `settings` are merged over the common ones. */
+  agentConfig(name: string, settings: Record<string, unknown>): Promise<AgentFiles>;
+  /** Settings for shared-secret auth as `identifier`. */
+  sharedSecret(identifier: string): Record<string, unknown>;
+  /** Writes a CA-signed certificate and key for `identifier`; returns its settings. */
+  certificate(identifier: string): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface AgentFiles {
+  dir: string;
+  configFile: string;
+  socket: string;
+  dataPath: string;
+  sandboxFile: string;
+  config: Record<string, unknown>;
+}
+
+export async function startHubFixture(): Promise<HubFixture> {
+  const dir = await mkdtemp(join(tmpdir(), "nh-device-e2e-"));
+  const ca = await createCa({ commonName: "nh-device test CA" });
+  const server = await createServerCert(ca, { commonName: "127.0.0.1" });
+  const hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
+  hub.registerCa(ca.certPem, { jitp: true });
+  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+  hub.addSigningKey(SIGNING_KEY);
+  const caFile = join(dir, "ca.pem");
+  await writeFile(caFile, ca.certPem);
+  const metadataFile = join(dir, "firmware.json");
+  await writeFile(metadataFile, JSON.stringify(RUNNING_FIRMWARE));
+
+  return {
+    hub,
+    ca,
+    dir,
+    caFile,
+    metadataFile,
+    sharedSecret: (identifier) => ({
+      identifier,
+      shared_secret: { product_key: PRODUCT_KEY, product_secret: PRODUCT_SECRET },
+    }),
+    async certificate(identifier) {
+      const device = await createDeviceCert(ca, { identifier });
+      const certDir = join(dir, "certs", identifier);
+      await mkdir(certDir, { recursive: true });
+      await writeFile(join(certDir, "cert.pem"), device.certPem);
+      await writeFile(join(certDir, "key.pem"), device.keyPem, { mode: 0o600 });
+      return { ssl: { certfile: join(certDir, "cert.pem"), keyfile: join(certDir, "key.pem") } };
+    },
+    async agentConfig(name, settings) {
+      const agentDir = join(dir, name);
+      await mkdir(agentDir, { recursive: true });
+      const dataPath = join(agentDir, "data");
+      const socket = join(agentDir, "control.sock");
+      const common = {
+        host: `127.0.0.1:${hub.port}`,
+        data_path: dataPath,
+        control_socket: socket,
+        firmware_metadata_file: metadataFile,
+        connect_wait_for_network: false,
+        socket: { reconnect_after_msec: [200] },
+        log_level: "debug",
+      };
+      const config = { ...common, ...settings, ssl: { cacertfile: caFile, ...(settings.ssl as object) } };
+      const configFile = join(agentDir, "config.json");
+      await writeFile(configFile, JSON.stringify(config, null, 2));
+      return {
+        dir: agentDir,
+        configFile,
+        socket,
+        dataPath,
+        sandboxFile: join(dataPath, "sandbox", "firmware.fw"),
+        config,
+      };
+    },
+    close: () => hub.close(),
+  };
+}
+
+/** Firmware bytes that differ per call. */
+export function firmwareBytes(size: number, seed = 1): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed * 7) & 0xff;
+  return bytes;
+}
