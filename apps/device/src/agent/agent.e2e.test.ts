@@ -1,7 +1,7 @@
 // The agent composed in process against a real hub over TLS: both auth modes, an update through the
 // sandbox target, and the control socket deciding (or not) over a real Unix socket.
 import { readFile } from "node:fs/promises";
-import type { HubEvent } from "@nerves-hub-ts/hub";
+import type { DeviceReportEvent, HubEvent } from "@nerves-hub-ts/hub";
 import { MemoryLogger } from "@nerves-hub-ts/link";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/load-config.js";
@@ -53,7 +53,7 @@ const statusUpdate = (identifier: string, status: string) =>
       e.identifier === identifier &&
       (e.payload as { status?: string }).status === status,
     15_000,
-  ) as Promise<Extract<HubEvent, { type: "status_update" }>>;
+  ) as Promise<DeviceReportEvent>;
 
 async function control(socket: string, hello?: "controller" | "observer"): Promise<ControlClient> {
   const client = await ControlClient.connect(socket);
