@@ -1,0 +1,171 @@
+// The real `nh-device` binary as a child process: `ctl status` against a running agent, a clean
+// stop on SIGTERM in the middle of a download and the resume on the next start, and bad
+// configuration refused with a message that names the setting.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CliProcess, runCli } from "../test-support/cli-process.js";
+import {
+  firmwareBytes,
+  type HubFixture,
+  PRODUCT_SECRET,
+  startHubFixture,
+} from "../test-support/hub-fixture.js";
+
+let fx: HubFixture;
+beforeAll(async () => {
+  fx = await startHubFixture();
+});
+afterAll(() => fx.close());
+
+const joinedAt = (p: CliProcess) => p.waitForLog("joined the device topic");
+
+async function stopped(p: CliProcess) {
+  p.kill("SIGTERM");
+  return p.exited;
+}
+
+describe("nh-device CLI", () => {
+  it("ctl status and mark-valid talk to the running agent", async () => {
+    const files = await fx.agentConfig("cli-status", fx.sharedSecret("cli-status-device"));
+    const agent = new CliProcess(["run", "--config", files.configFile]);
+    try {
+      await joinedAt(agent);
+      const status = await runCli(["ctl", "status", "--control-socket", files.socket]);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        identifier: "cli-status-device",
+        connection: { status: "joined" },
+        firmware: { target: "sandbox", validated: true },
+      });
+      // ctl finds the socket through the agent's config file too.
+      const valid = await runCli(["ctl", "mark-valid", "--config", files.configFile]);
+      expect(valid.code).toBe(0);
+      expect(JSON.parse(valid.stdout)).toEqual({ validated: true });
+      expect(agent.stderrText()).not.toContain(PRODUCT_SECRET);
+    } finally {
+      expect((await stopped(agent)).code).toBe(0);
+    }
+  });
+
+  it("SIGTERM mid-download stops cleanly; the next start resumes the download where it stopped", async () => {
+    const id = "resume-device";
+    const files = await fx.agentConfig("cli-resume", fx.sharedSecret(id));
+    const bytes = firmwareBytes(1_500_000, 5);
+    const fw = await fx.hub.addFirmware(bytes, { version: "3.0.0" });
+    const partial = join(files.dataPath, "firmware", `${fw.uuid}.partial`);
+
+    const first = new CliProcess(["run", "--config", files.configFile]);
+    await joinedAt(first);
+    fx.hub.injectFault({ identifier: id }, { bytesPerSecond: 300_000, once: true });
+    fx.hub.deploy(fw.uuid, { to: id });
+    await expect
+      .poll(async () => (await stat(partial).catch(() => undefined))?.size ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(200_000);
+    const disconnected = fx.hub.waitFor((e) => e.type === "disconnected" && e.identifier === id, 10_000);
+    expect(await stopped(first)).toEqual({ code: 0, signal: null });
+    // A websocket close handshake (1000, or 1005: a close frame without a code), not a dropped socket (1006).
+    expect([1000, 1005]).toContain(((await disconnected) as { code: number }).code);
+    await first.waitForLog("agent stopped");
+    const kept = (await stat(partial)).size;
+    expect(kept).toBeGreaterThan(200_000);
+    expect(kept).toBeLessThan(bytes.length);
+
+    const second = new CliProcess(["run", "--config", files.configFile]);
+    try {
+      await joinedAt(second);
+      const resumed = fx.hub.waitFor((e) => e.type === "firmware_download" && e.identifier === id, 10_000);
+      const completed = fx.hub.waitFor(
+        (e) =>
+          e.type === "status_update" &&
+          e.identifier === id &&
+          (e.payload as { status: string }).status === "completed",
+        15_000,
+      );
+      fx.hub.deploy(fw.uuid, { to: id });
+      expect(await resumed).toMatchObject({ range: `bytes=${kept}-` });
+      await completed;
+      expect(Buffer.from(await readFile(files.sandboxFile)).equals(Buffer.from(bytes))).toBe(true);
+      expect(await readdir(join(files.dataPath, "firmware"))).toEqual([`${fw.uuid}.fw`]);
+    } finally {
+      expect((await stopped(second)).code).toBe(0);
+    }
+  });
+
+  it("bad configuration is refused with exit 78 and a line naming the setting", async () => {
+    const files = await fx.agentConfig("cli-bad", fx.sharedSecret("bad-device"));
+    const blockDevice = await firstBlockDevice();
+    const cases: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
+      {
+        args: ["run", "--config", files.configFile, "--heartbeat-interval-msec", "soon"],
+        message:
+          /config heartbeat_interval_msec: must be an integer >= 0, got "soon" \(from flag --heartbeat-interval-msec\)/,
+      },
+      {
+        args: ["run", "--config", files.configFile],
+        env: { NH_UPDATE_POLICY: "maybe" },
+        message: /config update_policy: must be one of apply, ask, got "maybe" \(from env NH_UPDATE_POLICY\)/,
+      },
+      {
+        args: [
+          "run",
+          "--config",
+          files.configFile,
+          "--auth",
+          "certificate",
+          "--ssl-certfile",
+          "/nonexistent/cert.pem",
+        ],
+        message: /cannot read cert file \/nonexistent\/cert.pem \(ENOENT\)/,
+      },
+      {
+        args: ["run", "--config", files.configFile, "--shared-secret-product-secret", ""],
+        message: /config shared_secret.product_secret: must be a non-empty string \(from flag/,
+      },
+    ];
+    if (blockDevice) {
+      cases.push({
+        args: [
+          "run",
+          "--config",
+          files.configFile,
+          "--firmware-target",
+          "fwup",
+          "--fwup-devpath",
+          blockDevice,
+        ],
+        message: new RegExp(
+          `config fwup_devpath: ${blockDevice} is a block device; .*fwup_allow_block_device`,
+        ),
+      });
+    }
+    const results = await Promise.all(cases.map((c) => runCli(c.args, c.env)));
+    results.forEach((r, i) => {
+      const c = cases[i] as (typeof cases)[number];
+      expect(r.code, r.stderr).toBe(78);
+      expect(r.stderr).toMatch(c.message);
+      expect(r.stderr).not.toContain(PRODUCT_SECRET);
+    });
+  });
+
+  it("--print-config shows the effective settings with secrets masked", async () => {
+    const files = await fx.agentConfig("cli-print", fx.sharedSecret("print-device"));
+    const r = await runCli(["run", "--config", files.configFile, "--print-config"], {
+      NH_HOST: "hub.example.com",
+    });
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed.config.host).toBe("hub.example.com");
+    expect(printed.sources.host).toBe("env NH_HOST");
+    expect(printed.config.shared_secret.product_secret).toBe("********");
+    expect(r.stdout).not.toContain(PRODUCT_SECRET);
+  });
+});
+
+async function firstBlockDevice(): Promise<string | undefined> {
+  for (const name of await readdir("/dev")) {
+    const info = await stat(join("/dev", name)).catch(() => undefined);
+    if (info?.isBlockDevice()) return join("/dev", name);
+  }
+  return undefined;
+}
