@@ -13,6 +13,7 @@ import type { ConnectionOptions } from "node:tls";
 import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/link";
 import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
+import { readBody } from "./body-reader.js";
 import { parseContentRange, rangeHeader } from "./content-range.js";
 import { interfaceForAddress } from "./network-interface.js";
 import { proxyAuthorization, proxyFor, tunnel } from "./proxy.js";
@@ -316,15 +317,10 @@ export class HttpDownloader implements Downloader {
       else idle.refresh();
     }, this.#o.idleTimeoutMs);
     try {
-      const it = res[Symbol.asyncIterator]();
-      for (;;) {
-        waiting = true;
-        idle.refresh();
-        const r = await it.next();
-        waiting = false;
-        if (r.done) break;
-        yield r.value as Buffer;
-      }
+      yield* readBody(res, (w) => {
+        waiting = w;
+        if (w) idle.refresh();
+      });
       if (deadline.expired) throw new Error("deadline");
     } catch (e) {
       throw e instanceof Retryable || deadline.expired ? e : new Retryable((e as Error).message);

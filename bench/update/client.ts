@@ -1,0 +1,61 @@
+// One measured download, run in its own process so its peak RSS is its own. Prints one JSON line.
+//   plain: loopback HTTP GET piped to /dev/null (the baseline)
+//   agent: the device path: HttpDownloader → SHA-256 (with the verified hold-back) → FwupRunner
+//          feeding the stand-in fwup, which parses the framed stdin and discards it
+import { createWriteStream } from "node:fs";
+import { get } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { fwupInstaller, HttpDownloader, streamingStrategy } from "../../packages/firmware-fwup/src/index.js";
+
+const [mode, url, sizeText, checksum] = process.argv.slice(2);
+if (!mode || !url || !sizeText || !checksum)
+  throw new Error("usage: client.ts plain|agent <url> <size> <sha256>");
+const size = Number(sizeText);
+const FAKE_FWUP = fileURLToPath(
+  new URL("../../packages/firmware-fwup/src/test-support/fake-fwup.mjs", import.meta.url),
+);
+
+async function plain(): Promise<number> {
+  const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) =>
+    get(url as string, { agent: false }, resolve).on("error", reject),
+  );
+  let bytes = 0;
+  res.on("data", (c: Buffer) => {
+    bytes += c.length;
+  });
+  await pipeline(res, createWriteStream("/dev/null"));
+  return bytes;
+}
+
+async function agent(): Promise<number> {
+  let bytes = 0;
+  const strategy = streamingStrategy({
+    downloader: new HttpDownloader({ proxy: null }),
+    installer: fwupInstaller({
+      devpath: "/dev/null",
+      command: process.execPath,
+      commandPrefix: [FAKE_FWUP],
+      env: { FAKE_FWUP_SIZE: String(size) },
+    }),
+  });
+  const outcome = await strategy.run({
+    offer: { firmware_url: url as string, firmware_meta: { uuid: "bench" }, size, checksum },
+    publicKeys: [],
+    signal: new AbortController().signal,
+    onConnection: () => {},
+    onProgress: () => {},
+    onFwupMessage: (m) => {
+      if (m.type === "progress") bytes = Math.round((m.percent / 100) * size);
+    },
+  });
+  if (!outcome.ok) throw new Error(`update failed: ${JSON.stringify(outcome.failure)}`);
+  return bytes;
+}
+
+const t0 = process.hrtime.bigint();
+const bytes = mode === "plain" ? await plain() : await agent();
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const usage = process.resourceUsage();
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+process.stdout.write(`${JSON.stringify({ mode, bytes, seconds, cpuSeconds, peakRssKb: usage.maxRSS })}\n`);

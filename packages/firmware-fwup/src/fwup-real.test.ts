@@ -1,0 +1,106 @@
+// The runner against the real fwup CLI: build a signed archive with fwup itself, then apply it
+// to an image file through framed stdin. Skipped (and said so) when fwup is not on PATH.
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fwupInstaller } from "./fwup-installer.js";
+import { FwupRunner } from "./fwup-runner.js";
+import { HttpDownloader } from "./http-downloader.js";
+import { partsStrategy } from "./strategies/parts.js";
+import { streamingStrategy } from "./strategies/streaming.js";
+import { FWUP_INSTALL_HINT, hasFwup } from "./test-support/fwup-bin.js";
+import { firmwareBytes, offerFor, startFirmwareHub } from "./test-support/hub-firmware.js";
+import { runJob } from "./test-support/job.js";
+
+if (!hasFwup) console.warn(`[firmware-fwup] ${FWUP_INSTALL_HINT}`);
+
+const payload = firmwareBytes(256 * 1024, 11);
+let dir: string;
+let signed: Buffer;
+let unsigned: Buffer;
+let publicKey: string;
+
+const CONF = `
+meta-product = "nerves-hub-ts test"
+meta-version = "1.0.0"
+file-resource data.bin { host-path = "data.bin" }
+task upgrade { on-resource data.bin { raw_write(0) } }
+`;
+
+async function apply(archive: Uint8Array, keys: string[], cut?: number) {
+  const image = join(dir, `disk-${Math.random().toString(36).slice(2)}.img`);
+  await writeFile(image, Buffer.alloc(0));
+  const runner = FwupRunner.start({ devpath: image, task: "upgrade", publicKeys: keys });
+  const input = cut === undefined ? archive : archive.subarray(0, cut);
+  try {
+    for (let i = 0; i < input.length; i += 4096) await runner.write(input.subarray(i, i + 4096));
+  } catch {
+    // fwup answered early; the result says why
+  }
+  runner.end();
+  return { result: await runner.result, image };
+}
+
+describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "fwup-real-"));
+    await writeFile(join(dir, "data.bin"), payload);
+    await writeFile(join(dir, "fwup.conf"), CONF);
+    execFileSync("fwup", ["-g"], { cwd: dir });
+    execFileSync("fwup", ["-c", "-f", "fwup.conf", "-o", "unsigned.fw"], { cwd: dir });
+    execFileSync("fwup", ["-S", "-s", "fwup-key.priv", "-i", "unsigned.fw", "-o", "signed.fw"], { cwd: dir });
+    signed = await readFile(join(dir, "signed.fw"));
+    unsigned = await readFile(join(dir, "unsigned.fw"));
+    publicKey = (await readFile(join(dir, "fwup-key.pub"), "utf8")).trim();
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("applies a signed archive streamed through framed stdin", async () => {
+    const { result, image } = await apply(signed, [publicKey]);
+    expect(result).toEqual({ ok: true });
+    expect(Buffer.compare((await readFile(image)).subarray(0, payload.length), payload)).toBe(0);
+  });
+
+  it("refuses an unsigned archive when a key is given", async () => {
+    const { result } = await apply(unsigned, [publicKey]);
+    expect(result).toEqual({
+      ok: false,
+      failure: { kind: "fwup", message: "Expecting signed firmware archive." },
+    });
+  });
+
+  it("gets an ER, not a hang, when the input stops half-way", async () => {
+    const { result } = await apply(signed, [publicKey], Math.floor(signed.length / 2));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.failure.kind).toBe("fwup");
+  });
+
+  it.each(["streaming", "parts"] as const)(
+    "installs a signed archive served by the hub with the %s strategy",
+    async (kind) => {
+      const h = await startFirmwareHub();
+      try {
+        const { uuid } = await h.hub.addFirmware(signed, { version: "1.0.0" });
+        const image = join(dir, `${kind}.img`);
+        await writeFile(image, Buffer.alloc(0));
+        const deps = {
+          downloader: new HttpDownloader({ proxy: null }),
+          installer: fwupInstaller({ devpath: image, task: "upgrade" }),
+        };
+        const strategy =
+          kind === "streaming"
+            ? streamingStrategy(deps)
+            : partsStrategy({ ...deps, cacheDir: join(dir, "cache") });
+        const r = await runJob(strategy, offerFor(h.hub, uuid), [publicKey]);
+        expect(r.outcome).toEqual({ ok: true });
+        expect(r.messages.at(-1)).toEqual({ type: "ok", code: 0, text: "" });
+        expect(r.progress.filter(([s]) => s === "updating").at(-1)).toEqual(["updating", 100]);
+        expect(Buffer.compare((await readFile(image)).subarray(0, payload.length), payload)).toBe(0);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+});
