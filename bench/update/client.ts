@@ -1,7 +1,7 @@
 // One measured download, run in its own process so its peak RSS is its own. Prints one JSON line.
 //   plain: loopback HTTP GET piped to /dev/null (the baseline)
 //   agent: the device path: HttpDownloader → SHA-256 (with the verified hold-back) → FwupRunner
-//          feeding the stand-in fwup, which parses the framed stdin and discards it
+//          feeding fwup-sink.mjs, which parses the framed stdin and discards it
 import { createWriteStream } from "node:fs";
 import { get } from "node:http";
 import { pipeline } from "node:stream/promises";
@@ -12,9 +12,8 @@ const [mode, url, sizeText, checksum] = process.argv.slice(2);
 if (!mode || !url || !sizeText || !checksum)
   throw new Error("usage: client.ts plain|agent <url> <size> <sha256>");
 const size = Number(sizeText);
-const FAKE_FWUP = fileURLToPath(
-  new URL("../../packages/firmware-fwup/src/test-support/fake-fwup.mjs", import.meta.url),
-);
+/** A minimal framed-stdin consumer standing in for fwup (which would write to flash instead). */
+const FWUP_SINK = fileURLToPath(new URL("./fwup-sink.mjs", import.meta.url));
 
 async function plain(): Promise<number> {
   const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) =>
@@ -35,7 +34,7 @@ async function agent(): Promise<number> {
     installer: fwupInstaller({
       devpath: "/dev/null",
       command: process.execPath,
-      commandPrefix: [FAKE_FWUP],
+      commandPrefix: [FWUP_SINK],
       env: { FAKE_FWUP_SIZE: String(size) },
     }),
   });

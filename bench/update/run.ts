@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHub } from "../../packages/hub/src/index.js";
@@ -66,6 +66,8 @@ interface Sample {
   mode: string;
   bytes: number;
   seconds: number;
+  /** CPU time of the measured process (the sink and the hub are not included). */
+  cpuSeconds: number;
   peakRssKb: number;
 }
 
@@ -101,6 +103,7 @@ try {
     if (h.digest("hex") !== checksum) throw new Error("checksum mismatch in the bench setup");
   }
   const url = hub.firmwareUrl(record.uuid);
+  const loadBefore = loadavg();
   const samples: Record<"plain" | "agent", Sample[]> = { plain: [], agent: [] };
   for (let i = 0; i < runs; i++) {
     for (const mode of ["plain", "agent"] as const) {
@@ -112,16 +115,20 @@ try {
   const plain = median(samples.plain.map(mbps));
   const agent = median(samples.agent.map(mbps));
   const rows = [
-    ["path", "median MiB/s", "runs (MiB/s)", "peak RSS (MB)"],
+    ["path", "median MiB/s", "runs (MiB/s)", "CPU s/GiB", "peak RSS (MB)"],
     ...(["plain", "agent"] as const).map((m) => [
       m === "plain" ? "plain HTTP → /dev/null" : "agent: download → SHA-256 → fwup runner → sink",
       (m === "plain" ? plain : agent).toFixed(0),
       samples[m].map((s) => mbps(s).toFixed(0)).join(", "),
+      median(samples[m].map((s) => s.cpuSeconds / (s.bytes / (1024 * MiB)))).toFixed(2),
       (Math.max(...samples[m].map((s) => s.peakRssKb)) / 1024).toFixed(1),
     ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length))) ?? [];
-  console.log(`\nfirmware ${size / MiB} MiB from the hub's firmware server on loopback, ${runs} runs each\n`);
+  console.log(`\nfirmware ${size / MiB} MiB from the hub's firmware server on loopback, ${runs} runs each`);
+  console.log(
+    `${cpus().length} CPUs, load average before the runs ${loadBefore.map((l) => l.toFixed(2)).join(" ")}\n`,
+  );
   for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join("  "));
   console.log(`\nthroughput ratio agent/plain: ${((agent / plain) * 100).toFixed(1)}% (target ≥ 90%)`);
   const peak = Math.max(...samples.agent.map((s) => s.peakRssKb)) / 1024;

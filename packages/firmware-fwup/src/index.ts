@@ -15,6 +15,6 @@ export { nodeSha256 } from "./node-sha256.js";
 export { redactUrl } from "./redact.js";
 export { type SandboxInstallerOptions, sandboxInstaller } from "./sandbox-installer.js";
 export { type CachingStrategyOptions, cachingStrategy } from "./strategies/caching.js";
-export { type PartsStrategyOptions, partsStrategy } from "./strategies/parts.js";
+export { PARTS_STORAGE_KEY, type PartsStrategyOptions, partsStrategy } from "./strategies/parts.js";
 export { type StreamingStrategyOptions, streamingStrategy } from "./strategies/streaming.js";
 export { HOLD_BACK_BYTES } from "./strategies/verified-install.js";

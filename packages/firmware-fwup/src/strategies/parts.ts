@@ -6,7 +6,14 @@
 // checked on the way (device-client.md §4.6).
 import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Downloader, FirmwareInstaller, Logger, UpdateJob, UpdateStrategy } from "@nerves-hub-ts/link";
+import type {
+  Downloader,
+  FirmwareInstaller,
+  Logger,
+  Storage,
+  UpdateJob,
+  UpdateStrategy,
+} from "@nerves-hub-ts/link";
 import { silentLogger } from "@nerves-hub-ts/link";
 import {
   classifyPartFile,
@@ -39,6 +46,23 @@ export interface PartsStrategyOptions {
   maxConcurrentParts?: number;
   hash?: Sha256Factory;
   logger?: Logger;
+  /**
+   * Remembers which parts were verified, so a restart trusts them (when their files still have the
+   * right size) instead of hashing every part again; the whole-file checksum is still checked.
+   */
+  storage?: Storage;
+}
+
+/** The Storage key of the verified-parts record. */
+export const PARTS_STORAGE_KEY = "firmware-fwup.parts";
+
+/** What the record says: whose parts these are, and which are verified. */
+interface PartsRecord {
+  name: string;
+  checksum: string | null;
+  size: number | null;
+  partSize: number;
+  verified: number[];
 }
 
 const partFile = (index: number) => `part-${String(index).padStart(5, "0")}`;
@@ -58,7 +82,26 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         partSize: options.partSize ?? PART_SIZE,
       });
       if (plan.warning) log.warn("parts plan fallback", { reason: plan.warning });
-      const dir = join(options.cacheDir, cacheName(offer));
+      const name = cacheName(offer);
+      const dir = join(options.cacheDir, name);
+      const identity = {
+        name,
+        checksum: normalizeSha256(offer.checksum),
+        size: offer.size ?? null,
+        partSize: options.partSize ?? PART_SIZE,
+      };
+      const { storage } = options;
+      // Saves are chained so concurrent spans never write an older record over a newer one.
+      let saving = Promise.resolve();
+      const save = () => {
+        saving = saving.then(() =>
+          storage?.set(
+            PARTS_STORAGE_KEY,
+            JSON.stringify({ ...identity, verified: ledger.toJSON().verified }),
+          ),
+        );
+        return saving;
+      };
       const path = (i: number) => join(dir, partFile(i));
       const ledger = new PartLedger(plan);
       // Stops the other spans when one fails for good.
@@ -68,7 +111,8 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         await mkdir(dir, { recursive: true });
         await removeOthers(options.cacheDir, new Set([cacheName(offer)]));
         await removeOthers(dir, new Set(plan.parts.map((p) => partFile(p.index))));
-        await scan(ledger, path, hashFactory);
+        await scan(ledger, path, hashFactory, await recordedParts(storage, identity));
+        await save();
         const report = () => {
           if (plan.size) job.onProgress("downloading", (ledger.bytesKept() / plan.size) * 100);
         };
@@ -86,6 +130,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
               signal,
               report,
               log,
+              save,
             });
           }
         };
@@ -110,12 +155,39 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
       async function* partsInOrder() {
         for (const p of plan.parts) yield* readChunks(path(p.index));
       }
-      return installVerified(
+      const outcome = await installVerified(
         { chunks: partsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
         job.signal,
       );
+      if (!outcome.ok && outcome.failure.kind === "update" && outcome.failure.term === "checksum_mismatch") {
+        // Every part matched its own hash, yet the whole does not: start the next attempt clean.
+        await rm(dir, { recursive: true, force: true });
+        await storage?.delete(PARTS_STORAGE_KEY);
+      }
+      return outcome;
     },
   };
+}
+
+/** Parts a stored record vouches for, when the record is about this very firmware. */
+async function recordedParts(
+  storage: Storage | undefined,
+  identity: Omit<PartsRecord, "verified">,
+): Promise<Set<number>> {
+  const raw = await storage?.get(PARTS_STORAGE_KEY);
+  if (!raw) return new Set();
+  try {
+    const r = JSON.parse(raw) as PartsRecord;
+    const same =
+      r.name === identity.name &&
+      r.checksum === identity.checksum &&
+      r.size === identity.size &&
+      r.partSize === identity.partSize &&
+      Array.isArray(r.verified);
+    return same ? new Set(r.verified.filter((i) => Number.isSafeInteger(i))) : new Set();
+  } catch {
+    return new Set();
+  }
 }
 
 /** Rebuilds the ledger from the part files on disk: verified, resumable or discarded. */
@@ -123,12 +195,14 @@ async function scan(
   ledger: PartLedger,
   path: (i: number) => string,
   hashFactory: Sha256Factory,
+  trusted: ReadonlySet<number>,
 ): Promise<void> {
   for (const part of ledger.plan.parts) {
     const bytes = await sizeOf(path(part.index));
     const verdict = classifyPartFile(part, bytes);
     if (verdict === "discard") await rm(path(part.index), { force: true });
     else if (verdict === "resume") ledger.keep(part.index, bytes);
+    else if (trusted.has(part.index)) ledger.markVerified(part.index);
     else {
       const h = hashFactory();
       await hashFile(path(part.index), h);
@@ -148,6 +222,8 @@ interface SpanContext {
   signal: AbortSignal;
   report: () => void;
   log: Logger;
+  /** Persists the ledger's verified parts. */
+  save: () => Promise<void>;
 }
 
 /** The part being written: its file and its running hash. */
@@ -185,6 +261,7 @@ async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<
     const expected = ledger.part(part.index).sha256;
     if (expected === null || part.hash.hexDigest() === expected) {
       ledger.markVerified(part.index);
+      await ctx.save();
       return true;
     }
     await rm(ctx.path(part.index), { force: true });

@@ -1,12 +1,14 @@
 // Each strategy end to end: real HTTP from the hub's firmware server (with its fault injection),
 // real child processes (the stand-in fwup), real files.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, open, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/link";
+import { MemoryStorage, type UpdateOffer, type UpdateStrategy } from "@nerves-hub-ts/link";
+import type { Sha256Factory } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fwupInstaller } from "../fwup-installer.js";
 import { HttpDownloader } from "../http-downloader.js";
+import { nodeSha256 } from "../node-sha256.js";
 import { fakeFwup } from "../test-support/fwup-bin.js";
 import {
   type FirmwareHub,
@@ -17,7 +19,7 @@ import {
 } from "../test-support/hub-firmware.js";
 import { runJob, startJob } from "../test-support/job.js";
 import { cachingStrategy } from "./caching.js";
-import { partsStrategy } from "./parts.js";
+import { PARTS_STORAGE_KEY, partsStrategy } from "./parts.js";
 import { streamingStrategy } from "./streaming.js";
 
 const MiB = 1024 * 1024;
@@ -189,6 +191,68 @@ describe("parts strategy specifics", () => {
     const r = await runJob(make.parts(), { ...offer(), partials_checksums: ["00".repeat(32)] });
     expect(r.outcome).toEqual({ ok: true });
     expect(ranges()).toEqual([null]);
+  });
+});
+
+describe("parts strategy with Storage", () => {
+  /** Counts the hashes a run makes: one per part it checks, plus the whole-file one. */
+  function counting(): { hash: Sha256Factory; count: () => number } {
+    let n = 0;
+    return {
+      hash: () => {
+        n += 1;
+        return nodeSha256();
+      },
+      count: () => n,
+    };
+  }
+  const parts = (storage: MemoryStorage, hash: Sha256Factory = nodeSha256) =>
+    partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, storage, hash });
+
+  it("trusts the recorded verified parts after a restart instead of hashing them again", async () => {
+    const storage = new MemoryStorage();
+    expect((await runJob(parts(storage), offer())).outcome).toEqual({ ok: true });
+    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const withRecord = counting();
+    expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
+    expect(withRecord.count()).toBe(1); // only the whole-file check while installing
+
+    const withoutRecord = counting();
+    expect((await runJob(parts(new MemoryStorage(), withoutRecord.hash), offer())).outcome).toEqual({
+      ok: true,
+    });
+    expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
+  });
+
+  it("a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean", async () => {
+    const storage = new MemoryStorage();
+    await runJob(parts(storage), offer());
+    const file = await open(join(cacheDir, uuid, "part-00002"), "r+");
+    await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
+    await file.close();
+
+    const damaged = await runJob(parts(storage), offer());
+    expect(damaged.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+    expect(damaged.messages.some((m) => m.type === "ok")).toBe(false);
+    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+
+    const ranges = newRanges();
+    const retried = await runJob(parts(storage), offer());
+    expect(retried.outcome).toEqual({ ok: true });
+    expect(ranges()).toEqual([null]);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+  });
+
+  it("ignores a record about other firmware", async () => {
+    const storage = new MemoryStorage();
+    await storage.set(
+      PARTS_STORAGE_KEY,
+      JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
+    );
+    const c = counting();
+    expect((await runJob(parts(storage, c.hash), offer())).outcome).toEqual({ ok: true });
+    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").name).toBe(uuid);
   });
 });
 
