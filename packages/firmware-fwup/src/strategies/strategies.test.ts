@@ -285,6 +285,24 @@ describe.each(["caching", "parts"] as const)("%s strategy survives an agent rest
   });
 });
 
+describe("stopping the agent", () => {
+  it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
+    const stuck = fwupInstaller({
+      devpath: join(dir, "disk.img"),
+      ...fakeFwup({ FAKE_FWUP_MODE: "hang" }),
+      killGraceMs: 500,
+    });
+    const deps = { downloader: downloader(), installer: stuck, cacheDir };
+    const job = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer());
+    await expect
+      .poll(() => job.progress.some(([stage, p]) => stage === "downloading" && p === 100))
+      .toBe(true);
+    job.abort();
+    const r = await job.done;
+    expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
+  });
+});
+
 describe("streaming strategy", () => {
   it("restarts from the first byte after an agent restart (nothing is kept)", async () => {
     const ranges = newRanges();

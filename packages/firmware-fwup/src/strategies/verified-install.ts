@@ -49,23 +49,27 @@ export async function installVerified(
     }
   };
 
+  // Stopping the agent stops the installer too, whatever it is waiting for.
+  const stop = () => session.cancel("update stopped");
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     for await (const chunk of input.chunks) {
+      signal?.throwIfAborted();
       hash.update(chunk);
       total += chunk.length;
       if (size !== undefined && total > size) throw new UpdateError(Failure.download("unexpected_data"));
-      let stop: UpdateOutcome | undefined;
-      if (checksum === null) stop = await write(chunk);
+      let refused: UpdateOutcome | undefined;
+      if (checksum === null) refused = await write(chunk);
       else {
         held.push(chunk);
         heldBytes += chunk.length;
-        while (!stop && held.length > 1 && heldBytes - (held[0] as Uint8Array).length >= HOLD_BACK_BYTES) {
+        while (!refused && held.length > 1 && heldBytes - (held[0] as Uint8Array).length >= HOLD_BACK_BYTES) {
           const first = held.shift() as Uint8Array;
           heldBytes -= first.length;
-          stop = await write(first);
+          refused = await write(first);
         }
       }
-      if (stop) return stop;
+      if (refused) return refused;
     }
     if (size !== undefined && total !== size) throw new UpdateError(Failure.download("incomplete_download"));
     if (checksum !== null && hash.hexDigest() !== checksum) {
@@ -73,8 +77,8 @@ export async function installVerified(
       return { ok: false, failure: Failure.update("checksum_mismatch") };
     }
     for (const chunk of held) {
-      const stop = await write(chunk);
-      if (stop) return stop;
+      const refused = await write(chunk);
+      if (refused) return refused;
     }
     session.end();
     return await session.result;
@@ -82,5 +86,7 @@ export async function installVerified(
     // Never leave fwup waiting for input that will not come.
     session.cancel(e instanceof Error ? e.message : "download failed");
     return outcomeOf(e, signal);
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
 }
