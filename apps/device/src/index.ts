@@ -15,3 +15,4 @@ export type {
   UpdateAnswer,
 } from "./control/protocol.js";
 export { JsonFileStorage, StorageError } from "./storage/json-file-storage.js";
+export { AGENT_VERSION } from "./version.js";

@@ -2,7 +2,6 @@
 // source and target, the update and reboot policies and the control socket, and stops it all in
 // order. Everything here is wiring; the behaviour lives in the packages and in the files it imports.
 import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import {
   type Client,
   type Clock,
@@ -28,12 +27,9 @@ import { metadataFileSource } from "../firmware/metadata-file-source.js";
 import { deviceIdentity } from "../identity/device-identity.js";
 import { JsonFileStorage } from "../storage/json-file-storage.js";
 import { runShell } from "../system/shell.js";
+import { AGENT_VERSION } from "../version.js";
 import { RebootCoordinator, type RebootReason } from "./reboot-coordinator.js";
 import { updateDecider } from "./update-decider.js";
-
-export const AGENT_VERSION: string = (
-  createRequire(import.meta.url)("../../package.json") as { version: string }
-).version;
 
 /** Lets the decision deadline of the control socket win over the update controller's own. */
 const DECISION_MARGIN_MS = 5_000;

@@ -1,17 +1,14 @@
 // The `nh-device` command: dispatch, usage text and exit codes. Problems a user can fix (a bad
 // setting, an unreadable certificate, a missing metadata file) print one plain line naming the cause.
 import { IdentityError } from "@nerves-hub-ts/link";
-import { AGENT_VERSION } from "../agent/agent.js";
 import { AgentConfigError } from "../config/config-error.js";
 import { ControlClientError } from "../control/control-client.js";
 import { ControlSocketError } from "../control/unix-control-server.js";
 import { FirmwareSourceError } from "../firmware/firmware-source.js";
 import { StorageError } from "../storage/json-file-storage.js";
+import { AGENT_VERSION } from "../version.js";
 import { parseArgv, UsageError } from "./argv.js";
-import { CTL_OPTIONS, ctlCommand } from "./ctl-command.js";
-import { DEV_IDENTITY_OPTIONS, devIdentityCommand } from "./dev-identity-command.js";
 import type { CliIo } from "./io.js";
-import { RUN_OPTIONS, runCommand } from "./run-command.js";
 
 /** Exit statuses (sysexits.h): the systemd unit does not restart on a configuration error. */
 export const EXIT = { ok: 0, failure: 1, usage: 64, config: 78 } as const;
@@ -43,12 +40,19 @@ export async function mainCli(argv: readonly string[], io: CliIo): Promise<numbe
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case "run":
+      // Commands load on demand: a running agent never pays for the PKI code of dev-identity.
+      case "run": {
+        const { RUN_OPTIONS, runCommand } = await import("./run-command.js");
         return await runCommand(parseArgv(rest, RUN_OPTIONS, true), io);
-      case "ctl":
+      }
+      case "ctl": {
+        const { CTL_OPTIONS, ctlCommand } = await import("./ctl-command.js");
         return await ctlCommand(parseArgv(rest, CTL_OPTIONS, true), io);
-      case "dev-identity":
+      }
+      case "dev-identity": {
+        const { DEV_IDENTITY_OPTIONS, devIdentityCommand } = await import("./dev-identity-command.js");
         return await devIdentityCommand(parseArgv(rest, DEV_IDENTITY_OPTIONS, false), io);
+      }
       case "version":
       case "--version":
         io.stdout.write(`nh-device ${AGENT_VERSION}\n`);

@@ -2,8 +2,7 @@
 // identifier (read from a literal, a file or a command: generic Linux has no standard serial
 // number source), or a certificate identity loaded and checked from PEM files or text.
 import { readFile } from "node:fs/promises";
-import { loadCertificateIdentity, type PemSource } from "@nerves-hub-ts/auth-cert";
-import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
+import type { PemSource } from "@nerves-hub-ts/auth-cert";
 import type { Clock, Identity, IdentityError } from "@nerves-hub-ts/link";
 import type { AgentConfig, IdentifierSource } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
@@ -40,8 +39,13 @@ export async function readIdentifier(source: IdentifierSource): Promise<string> 
   return id;
 }
 
+/**
+ * The Identity for the configured auth mode. Each adapter is loaded only when used: the X.509 stack
+ * behind certificate auth costs several MB of memory a shared-secret device never needs.
+ */
 export async function deviceIdentity(config: AgentConfig, clock: Pick<Clock, "now">): Promise<Identity> {
   if (config.auth === "shared_secret") {
+    const { sharedSecretIdentity } = await import("@nerves-hub-ts/auth-shared-secret");
     if (!config.identifier) throw new AgentConfigError("identifier", "is required for shared-secret auth");
     const s = config.sharedSecret;
     return sharedSecretIdentity({
@@ -56,6 +60,7 @@ export async function deviceIdentity(config: AgentConfig, clock: Pick<Clock, "no
       clock,
     });
   }
+  const { loadCertificateIdentity } = await import("@nerves-hub-ts/auth-cert");
   const identity = await loadCertificateIdentity({
     cert: pemSource(config.certificate.cert),
     key: pemSource(config.certificate.key),
