@@ -52,7 +52,9 @@ interface Pending {
 
 export class ControlRoom {
   readonly #options: ControlRoomOptions;
-  readonly #roles = new Map<ControlSession, Role | undefined>();
+  /** Every session; `role` is set once its welcome went out, so events never precede the welcome. */
+  readonly #sessions = new Map<ControlSession, { greeted: boolean; role?: Role }>();
+  /** Reserved as soon as a controller says hello, so a second one is refused even mid-welcome. */
   #controller: ControlSession | undefined;
   readonly #pending = new Map<string, Pending>();
   #questions = 0;
@@ -62,15 +64,15 @@ export class ControlRoom {
   }
 
   get hasController(): boolean {
-    return this.#controller !== undefined;
+    return this.#liveController() !== undefined;
   }
 
   get sessionCount(): number {
-    return this.#roles.size;
+    return this.#sessions.size;
   }
 
   join(session: ControlSession): Peer {
-    this.#roles.set(session, undefined);
+    this.#sessions.set(session, { greeted: false });
     return {
       receive: (message) => void this.#receive(session, message),
       left: () => this.#left(session),
@@ -83,7 +85,7 @@ export class ControlRoom {
     details: Record<string, unknown>,
     options: { timeoutMs: number; fallback: AnswerFor<K> },
   ): Promise<Settled<K>> {
-    const controller = this.#controller;
+    const controller = this.#liveController();
     if (!controller)
       return Promise.resolve({ answer: options.fallback, by: "fallback", why: "no controller" });
     const id = `q${++this.#questions}`;
@@ -123,12 +125,12 @@ export class ControlRoom {
       at: new Date(this.#options.clock.now()).toISOString(),
       ...fields,
     };
-    for (const [session, role] of this.#roles) if (role) session.send(message);
+    for (const [session, state] of this.#sessions) if (state.role) session.send(message);
   }
 
   /** Settles open questions with their fallbacks and closes every session. */
   closeAll(): void {
-    for (const session of [...this.#roles.keys()]) {
+    for (const session of [...this.#sessions.keys()]) {
       this.#left(session);
       session.close();
     }
@@ -149,7 +151,9 @@ export class ControlRoom {
   }
 
   async #hello(session: ControlSession, role: Role): Promise<void> {
-    if (this.#roles.get(session) !== undefined) {
+    const state = this.#sessions.get(session);
+    if (!state) return;
+    if (state.greeted) {
       session.send({ type: "error", code: "already_greeted", message: "hello was already sent" });
       return;
     }
@@ -164,11 +168,19 @@ export class ControlRoom {
       session.close();
       return;
     }
+    state.greeted = true;
     if (role === "controller") this.#controller = session;
-    this.#roles.set(session, role);
     this.#options.logger.info("control socket client said hello", { role });
     const status = await this.#options.status();
+    if (!this.#sessions.has(session)) return;
     session.send({ type: "welcome", protocol: PROTOCOL_VERSION, role, status });
+    state.role = role;
+  }
+
+  /** The controller, once welcomed. */
+  #liveController(): ControlSession | undefined {
+    const c = this.#controller;
+    return c && this.#sessions.get(c)?.role === "controller" ? c : undefined;
   }
 
   #answer(session: ControlSession, id: string, fields: Record<string, unknown>): void {
@@ -208,7 +220,7 @@ export class ControlRoom {
   }
 
   #left(session: ControlSession): void {
-    if (!this.#roles.delete(session)) return;
+    if (!this.#sessions.delete(session)) return;
     if (this.#controller !== session) return;
     this.#controller = undefined;
     this.#options.logger.info("the control-socket controller left");

@@ -57,7 +57,9 @@ export async function listenControlSocket(
 }
 
 async function prepare(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new ControlSocketError(`control_socket: cannot create ${dirname(path)} (${e.code ?? e.message})`);
+  });
   const stat = await lstat(path).catch(() => undefined);
   if (!stat) return;
   if (!stat.isSocket()) throw new ControlSocketError(`control_socket: ${path} exists and is not a socket`);
@@ -93,25 +95,28 @@ function serve(socket: Socket, room: ControlRoom, logger: Logger): void {
   const peer = room.join(session);
   let buffer = "";
   socket.setEncoding("utf8");
+  const tooLong = () => {
+    session.send({
+      type: "error",
+      code: "line_too_long",
+      message: `lines are limited to ${MAX_LINE_BYTES} bytes`,
+    });
+    buffer = "";
+    session.close();
+  };
   socket.on("data", (text: string) => {
+    if (closed) return;
     buffer += text;
     for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
       const line = buffer.slice(0, nl).trim();
       buffer = buffer.slice(nl + 1);
+      if (Buffer.byteLength(line) > MAX_LINE_BYTES) return tooLong();
       if (line === "") continue;
       const parsed = parseClientLine(line);
       if (parsed.ok) peer.receive(parsed.message);
       else session.send({ type: "error", code: parsed.code, message: parsed.message });
     }
-    if (Buffer.byteLength(buffer) > MAX_LINE_BYTES) {
-      session.send({
-        type: "error",
-        code: "line_too_long",
-        message: `lines are limited to ${MAX_LINE_BYTES} bytes`,
-      });
-      buffer = "";
-      session.close();
-    }
+    if (Buffer.byteLength(buffer) > MAX_LINE_BYTES) tooLong();
   });
   socket.on("error", () => undefined);
   socket.on("close", () => {

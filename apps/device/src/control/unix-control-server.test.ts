@@ -1,0 +1,75 @@
+import { mkdtemp, stat } from "node:fs/promises";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryLogger } from "@nerves-hub-ts/link";
+import { nodeClock } from "@nerves-hub-ts/transport-ws";
+import { describe, expect, it } from "vitest";
+import { ControlClient } from "./control-client.js";
+import { ControlRoom } from "./control-room.js";
+import { MAX_LINE_BYTES } from "./protocol.js";
+import { ControlSocketError, listenControlSocket } from "./unix-control-server.js";
+
+const room = () =>
+  new ControlRoom({
+    clock: nodeClock,
+    logger: new MemoryLogger(),
+    status: async () => ({ ok: true }),
+    commands: { mark_valid: async () => null, reboot: async () => null },
+  });
+
+const socketPath = async () => join(await mkdtemp(join(tmpdir(), "nh-ctl-")), "run", "control.sock");
+
+describe("listenControlSocket", () => {
+  it("serves NDJSON on a 0660 socket and removes it on close", async () => {
+    const path = await socketPath();
+    const server = await listenControlSocket(path, room(), new MemoryLogger());
+    expect((await stat(path)).mode & 0o777).toBe(0o660);
+    const client = await ControlClient.connect(path);
+    client.send({ type: "request", id: 1, command: "status" });
+    expect(await client.next()).toEqual({ type: "reply", id: 1, ok: true, result: { ok: true } });
+    await server.close();
+    expect(await client.next()).toBeUndefined();
+    await expect(stat(path)).rejects.toThrow();
+  });
+
+  it("answers bad lines with an error and cuts a line that is too long", async () => {
+    const path = await socketPath();
+    const server = await listenControlSocket(path, room(), new MemoryLogger());
+    try {
+      const raw = createConnection(path);
+      let received = "";
+      raw.setEncoding("utf8").on("data", (t: string) => {
+        received += t;
+      });
+      const ended = new Promise((r) => raw.once("close", r));
+      raw.write('{"type":"hello","role":"boss"}\nnot json\n');
+      raw.write(`${"x".repeat(MAX_LINE_BYTES + 10)}\n`);
+      await ended;
+      expect(
+        received
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l).code),
+      ).toEqual(["bad_message", "bad_json", "line_too_long"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("replaces a stale socket file but refuses one another agent is listening on", async () => {
+    const path = await socketPath();
+    const first = await listenControlSocket(path, room(), new MemoryLogger());
+    await expect(listenControlSocket(path, room(), new MemoryLogger())).rejects.toThrow(
+      new ControlSocketError(`control_socket: another agent is listening on ${path}`),
+    );
+    await first.close();
+    // A crashed agent leaves its socket file behind: listen, then close the server without unlinking.
+    const stale = createServer();
+    await new Promise<void>((r) => stale.listen(path, r));
+    stale.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const fresh = await listenControlSocket(path, room(), new MemoryLogger());
+    await fresh.close();
+  });
+});
