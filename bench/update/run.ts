@@ -68,6 +68,8 @@ interface Sample {
   seconds: number;
   /** CPU time of the measured process (the sink and the hub are not included). */
   cpuSeconds: number;
+  /** CPU time the hub (this process) spent serving it. */
+  hubCpuSeconds?: number;
   peakRssKb: number;
 }
 
@@ -107,7 +109,10 @@ try {
   const samples: Record<"plain" | "agent", Sample[]> = { plain: [], agent: [] };
   for (let i = 0; i < runs; i++) {
     for (const mode of ["plain", "agent"] as const) {
+      const before = process.cpuUsage();
       const s = await measure(client, mode, url, checksum);
+      const hub = process.cpuUsage(before);
+      s.hubCpuSeconds = (hub.user + hub.system) / 1e6;
       if (s.bytes !== size) throw new Error(`${mode} moved ${s.bytes} bytes, expected ${size}`);
       samples[mode].push(s);
     }
@@ -115,12 +120,13 @@ try {
   const plain = median(samples.plain.map(mbps));
   const agent = median(samples.agent.map(mbps));
   const rows = [
-    ["path", "median MiB/s", "runs (MiB/s)", "CPU s/GiB", "peak RSS (MB)"],
+    ["path", "median MiB/s", "runs (MiB/s)", "CPU s/GiB", "hub CPU s/GiB", "peak RSS (MB)"],
     ...(["plain", "agent"] as const).map((m) => [
       m === "plain" ? "plain HTTP → /dev/null" : "agent: download → SHA-256 → fwup runner → sink",
       (m === "plain" ? plain : agent).toFixed(0),
       samples[m].map((s) => mbps(s).toFixed(0)).join(", "),
       median(samples[m].map((s) => s.cpuSeconds / (s.bytes / (1024 * MiB)))).toFixed(2),
+      median(samples[m].map((s) => (s.hubCpuSeconds ?? 0) / (s.bytes / (1024 * MiB)))).toFixed(2),
       (Math.max(...samples[m].map((s) => s.peakRssKb)) / 1024).toFixed(1),
     ]),
   ];
