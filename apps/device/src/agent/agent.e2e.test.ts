@@ -1,6 +1,7 @@
 // The agent composed in process against a real hub over TLS: both auth modes, an update through the
 // sandbox target, and the control socket deciding (or not) over a real Unix socket.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { DeviceReportEvent, HubEvent } from "@nerves-hub-ts/hub";
 import { MemoryLogger } from "@nerves-hub-ts/link";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -218,5 +219,34 @@ describe("device agent against the hub over TLS", () => {
     }
     expect(statuses[0]).toBe("backing-off");
     expect(statuses).toContain("joined");
+  });
+
+  it("the hub's reboot runs reboot_command; identify reaches the device application", async () => {
+    const id = "rebooting-device";
+    const seen = joined(id);
+    const marker = join(fx.dir, "rebooted-by-hub");
+    const { agent, files } = await startAgent("reboot", {
+      ...fx.sharedSecret(id),
+      reboot_command: `touch ${marker}`,
+    });
+    await seen;
+    await deviceJoined(agent);
+    const observer = await control(files.socket, "observer");
+    const events = recordEvents(observer);
+    const rebooting = fx.hub.waitFor((e) => e.type === "rebooting" && e.identifier === id, 5_000);
+    fx.hub.identify(id);
+    fx.hub.reboot(id);
+    await rebooting;
+    await expect
+      .poll(() =>
+        stat(marker).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(() => events.map((e) => (e.type === "event" ? e.event : "")))
+      .toEqual(expect.arrayContaining(["identify", "reboot_pending", "rebooting"]));
   });
 });
