@@ -2,6 +2,10 @@
 // from @nerves-hub-ts/update and carries out its commands through ports: the Client's decision
 // (with a deadline), the Clock (reschedule timer, progress timestamps), Alarms, the UpdateStrategy
 // that downloads and installs, the link's Push, and a reboot callback.
+//
+// Reschedule: `delay_for` is sent in milliseconds (what the server reads). When the delay has
+// passed the Client is asked again about the same offer, unless the hub re-sent an update first
+// (then the new offer is handled and the local timer is cancelled). nerves_hub_link never re-asks.
 import type { ServerPayload } from "@nerves-hub-ts/protocol";
 import {
   currentlyDownloadingUuid,
