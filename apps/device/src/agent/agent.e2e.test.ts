@@ -1,7 +1,8 @@
 // The agent composed in process against a real hub over TLS: both auth modes, an update through the
 // sandbox target, and the control socket deciding (or not) over a real Unix socket.
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { DeviceReportEvent, HubEvent } from "@nerves-hub-ts/hub";
 import { MemoryLogger } from "@nerves-hub-ts/link";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import {
   type HubFixture,
   PRODUCT_SECRET,
   RUNNING_FIRMWARE,
+  SIGNING_KEY,
   startHubFixture,
 } from "../test-support/hub-fixture.js";
 import { type Agent, type AgentStatus, createAgent } from "./agent.js";
@@ -249,4 +251,68 @@ describe("device agent against the hub over TLS", () => {
       .poll(() => events.map((e) => (e.type === "event" ? e.event : "")))
       .toEqual(expect.arrayContaining(["identify", "reboot_pending", "rebooting"]));
   });
+
+  it("the fwup target: the image streams into fwup with the hub's signing key, then reboot_command runs", async () => {
+    const id = "fwup-device";
+    const bytes = firmwareBytes(250_000, 9);
+    const out = join(fx.dir, "fwup-written.img");
+    const argsFile = join(fx.dir, "fwup-args.json");
+    const marker = join(fx.dir, "rebooted-after-fwup");
+    const seen = joined(id);
+    const { agent } = await startAgent("fwup", {
+      ...fx.sharedSecret(id),
+      firmware_target: "fwup",
+      fwup_command: await fakeFwupCommand(),
+      fwup_devpath: join(fx.dir, "disk.img"),
+      fwup_env: {
+        FAKE_FWUP_OUTPUT: out,
+        FAKE_FWUP_ARGS_FILE: argsFile,
+        FAKE_FWUP_SIZE: String(bytes.length),
+      },
+      reboot_command: `touch ${marker}`,
+    });
+    await seen;
+    await deviceJoined(agent);
+    const fw = await fx.hub.addFirmware(bytes, { version: "4.0.0" });
+    const completed = statusUpdate(id, "completed");
+    fx.hub.deploy(fw.uuid, { to: id });
+    await completed;
+    expect(Buffer.from(await readFile(out)).equals(Buffer.from(bytes))).toBe(true);
+    const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        "-d",
+        join(fx.dir, "disk.img"),
+        "--task",
+        "upgrade",
+        "--public-key",
+        SIGNING_KEY,
+      ]),
+    );
+    await expect
+      .poll(() =>
+        stat(marker).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
+  });
 });
+
+/**
+ * A `fwup` on this machine: firmware-fwup's stand-in (it speaks fwup's framing and writes what it
+ * receives), behind a wrapper that also answers `--version` as the agent checks it at start.
+ */
+async function fakeFwupCommand(): Promise<string> {
+  const fake = fileURLToPath(
+    new URL("../../../../packages/firmware-fwup/src/test-support/fake-fwup.mjs", import.meta.url),
+  );
+  const wrapper = join(fx.dir, "fake-fwup.sh");
+  await writeFile(
+    wrapper,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.16.0; exit 0; fi\nexec "${process.execPath}" "${fake}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  return wrapper;
+}

@@ -96,6 +96,13 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
   await checkFirmwareTarget(config.target);
   const firmware = firmwareSource(config, storage);
   await firmware.check();
+  if (config.target.kind === "fwup" && (await firmware.fwupVersion()) === undefined) {
+    // nerves_hub_link does not start without fwup either; better now than at the first update.
+    throw new AgentConfigError(
+      "fwup_command",
+      `\`${config.target.command} --version\` does not run; install fwup`,
+    );
+  }
   const running = await firmware.metadata();
   const identity = await deviceIdentity(config, clock);
   if (config.auth === "certificate" && config.identifier) {

@@ -123,6 +123,19 @@ describe("nh-device CLI", () => {
         message: /config shared_secret.product_secret: must be a non-empty string \(from flag/,
       },
     ];
+    cases.push({
+      args: [
+        "run",
+        "--config",
+        files.configFile,
+        "--firmware-target",
+        "fwup",
+        "--fwup-devpath",
+        "/tmp/image.img",
+      ],
+      env: { NH_FWUP_COMMAND: "/nonexistent/fwup" },
+      message: /config fwup_command: `\/nonexistent\/fwup --version` does not run; install fwup/,
+    });
     if (blockDevice) {
       cases.push({
         args: [
