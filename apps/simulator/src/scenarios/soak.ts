@@ -1,0 +1,95 @@
+// soak: hold N devices connected for a while and report drift: process memory at the start and the
+// end of the hold, heartbeat round trips in its first and second half, and connections lost meanwhile.
+
+import { mib, ms, percentile, Reservoir } from "../stats.js";
+import { meterHeartbeats } from "../stopgap/heartbeat-meter.js";
+import {
+  bringOnline,
+  joinProblems,
+  rampRows,
+  type ScenarioContext,
+  type ScenarioReport,
+} from "./scenario.js";
+
+export interface SoakOptions {
+  durationMs: number;
+  timeoutMs: number;
+}
+
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+}
+
+const sampleMemory = (): MemorySample => {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed };
+};
+
+export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<ScenarioReport> {
+  const { sim } = ctx;
+  const { fleet } = sim;
+  const devices = sim.options.devices;
+  const clock = fleet.clock;
+  const ramp = await bringOnline(ctx, options.timeoutMs);
+  const problems = joinProblems(sim, ramp);
+
+  const halves = [new Reservoir(10_000), new Reservoir(10_000)];
+  let half = 0;
+  const stopMeter = meterHeartbeats((rtt) => halves[half]?.add(rtt));
+  let drops = 0;
+  const off = fleet.on((_d, event) => {
+    if (event.type === "dropped") drops++;
+  });
+  global.gc?.();
+  const start = sampleMemory();
+  ctx.say(`holding ${fleet.devices.length} device(s) for ${(options.durationMs / 1000).toFixed(0)} s`);
+  await new Promise<void>((r) => clock.setTimeout(r, options.durationMs / 2));
+  half = 1;
+  await new Promise<void>((r) => clock.setTimeout(r, options.durationMs / 2));
+  global.gc?.();
+  const end = sampleMemory();
+  stopMeter();
+  off();
+
+  const [first, second] = halves as [Reservoir, Reservoir];
+  const joinedAtEnd = fleet.devices.filter((d) => d.phase === "joined").length;
+  if (joinedAtEnd < devices)
+    problems.push(`${devices - joinedAtEnd} device(s) not joined at the end of the hold`);
+  const p = (r: Reservoir, q: number) => percentile(r.samples, q);
+  return {
+    scenario: "soak",
+    ok: problems.length === 0 && drops === 0,
+    rows: [
+      ...rampRows(ramp, devices),
+      ["hold", `${(options.durationMs / 1000).toFixed(0)} s`],
+      ["joined at end", `${joinedAtEnd}/${devices}`],
+      ["connections lost during hold", String(drops)],
+      ["RSS start -> end", `${mib(start.rss)} -> ${mib(end.rss)} (${signed(end.rss - start.rss)})`],
+      [
+        "heap start -> end",
+        `${mib(start.heapUsed)} -> ${mib(end.heapUsed)} (${signed(end.heapUsed - start.heapUsed)})`,
+      ],
+      ["heartbeats answered", `${first.seen} + ${second.seen}`],
+      ["heartbeat p50 1st -> 2nd half", `${ms(p(first, 50))} -> ${ms(p(second, 50))}`],
+      ["heartbeat p99 1st -> 2nd half", `${ms(p(first, 99))} -> ${ms(p(second, 99))}`],
+    ],
+    problems,
+    metrics: {
+      devices,
+      joinedAtEnd,
+      drops,
+      rssStart: start.rss,
+      rssEnd: end.rss,
+      heapStart: start.heapUsed,
+      heapEnd: end.heapUsed,
+      heartbeats: first.seen + second.seen,
+      heartbeatP50: percentile([...first.samples, ...second.samples], 50),
+      heartbeatP99: percentile([...first.samples, ...second.samples], 99),
+    },
+  };
+}
+
+function signed(bytes: number): string {
+  return `${bytes >= 0 ? "+" : "-"}${mib(Math.abs(bytes))}`;
+}
