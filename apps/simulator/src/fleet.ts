@@ -54,6 +54,8 @@ export class Fleet {
   readonly #listeners = new Set<FleetListener>();
   readonly #startedAt: number[] = [];
   readonly #identityErrors: string[] = [];
+  /** Devices that left the first-connect window (joined or failed once). */
+  readonly #settled = new Set<number>();
   #inFlight = 0;
   #creating = 0;
   #stopped = false;
@@ -145,7 +147,7 @@ export class Fleet {
     return c;
   }
 
-  /** Resolves true once `predicate` holds (checked every `pollMs`), false after `timeoutMs`. */
+  /** Resolves true once `predicate` holds (checked every `pollMs`), false after `timeoutMs` or a stop. */
   until(predicate: (fleet: Fleet) => boolean, timeoutMs: number, pollMs = 50): Promise<boolean> {
     const clock = this.clock;
     const deadline = clock.now() + timeoutMs;
@@ -159,6 +161,11 @@ export class Fleet {
     });
   }
 
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Stops every device; ramps and waits in progress end early. */
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all(this.devices.map((d) => d.stop()));
@@ -195,6 +202,4 @@ export class Fleet {
     }
     for (const listener of this.#listeners) listener(device, event);
   }
-
-  readonly #settled = new Set<number>();
 }

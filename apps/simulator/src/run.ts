@@ -9,14 +9,21 @@ import { renderTable } from "./view/table.js";
 
 const MAX_PROBLEMS_SHOWN = 20;
 
+/** Runs a scenario; aborting `signal` (Ctrl-C) stops the fleet, so the scenario ends with what it has. */
 export async function runSimulator(
   settings: CliSettings,
   out: ViewOutput,
   err: ViewOutput = out,
+  signal?: AbortSignal,
 ): Promise<ScenarioReport> {
   const o = settings.simulation;
   const log = settings.verbose ? (line: string) => err.write(`${line}\n`) : undefined;
   const sim = await openSimulation(log ? { ...o, log } : o);
+  const interrupt = () => {
+    out.write("\ninterrupted: stopping the fleet\n");
+    void sim.fleet.stop();
+  };
+  signal?.addEventListener("abort", interrupt, { once: true });
   try {
     out.write(
       `nerves-hub-ts simulator: ${settings.scenario}, ${o.devices} device(s), ${o.auth} auth, ${o.serializer}\n`,
@@ -48,6 +55,7 @@ export async function runSimulator(
     out.write(`\n${settings.scenario}: ${report.ok ? "OK" : "FAILED"}\n`);
     return report;
   } finally {
+    signal?.removeEventListener("abort", interrupt);
     await sim.close();
   }
 }

@@ -6,6 +6,7 @@ import {
   bringOnline,
   joinProblems,
   rampRows,
+  requireControl,
   type ScenarioContext,
   type ScenarioReport,
 } from "./scenario.js";
@@ -22,6 +23,7 @@ const STEPS = [0, 25, 50, 75, 100];
 
 export async function demo(ctx: ScenarioContext, options: DemoOptions): Promise<ScenarioReport> {
   const { sim } = ctx;
+  requireControl(sim, "demo");
   const devices = sim.options.devices;
   const told = new Map<string, Told>();
   const off = sim.fleet.on((device, event) => {

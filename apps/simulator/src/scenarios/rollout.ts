@@ -115,6 +115,7 @@ export function deployRows(o: DeployOutcome, devices: number): [string, string][
 }
 
 export async function rollout(ctx: ScenarioContext, options: RolloutOptions): Promise<ScenarioReport> {
+  requireControl(ctx.sim, "rollout");
   const devices = ctx.sim.options.devices;
   const ramp = await bringOnline(ctx, options.timeoutMs);
   const joinIssues = joinProblems(ctx.sim, ramp);

@@ -30,7 +30,6 @@ export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<
   const { sim } = ctx;
   const { fleet } = sim;
   const devices = sim.options.devices;
-  const clock = fleet.clock;
   const ramp = await bringOnline(ctx, options.timeoutMs);
   const problems = joinProblems(sim, ramp);
 
@@ -44,9 +43,10 @@ export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<
   global.gc?.();
   const start = sampleMemory();
   ctx.say(`holding ${fleet.devices.length} device(s) for ${(options.durationMs / 1000).toFixed(0)} s`);
-  await new Promise<void>((r) => clock.setTimeout(r, options.durationMs / 2));
+  // `until` with a predicate that never holds is a wait that a stop (Ctrl-C) cuts short.
+  await fleet.until(() => false, options.durationMs / 2, 250);
   half = 1;
-  await new Promise<void>((r) => clock.setTimeout(r, options.durationMs / 2));
+  await fleet.until(() => false, options.durationMs / 2, 250);
   global.gc?.();
   const end = sampleMemory();
   stopMeter();
