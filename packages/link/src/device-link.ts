@@ -10,6 +10,7 @@ import {
 import { type BackoffPolicy, exponentialBackoff, listBackoff } from "./backoff.js";
 import { type Configurator, type LinkConfig, type ResolvedLinkConfig, resolveConfig } from "./config.js";
 import { ExtensionsHost } from "./extensions-host.js";
+import { parseHttpDate } from "./http-date.js";
 import {
   classifyClose,
   classifyConnectError,
@@ -719,15 +720,4 @@ function safeReason(reason: unknown): string {
 
 function describeSkew(skewMs: number): string {
   return `${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "ahead of" : "behind"}`;
-}
-
-/** An HTTP `Date` (RFC 9110 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`) in ms, or undefined. */
-export function parseHttpDate(value: string): number | undefined {
-  const m = /^[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(value.trim());
-  if (!m) return undefined;
-  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].indexOf(
-    m[2] as string,
-  );
-  if (month < 0) return undefined;
-  return Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
 }

@@ -13,7 +13,6 @@ export {
   createDeviceLink,
   type DeviceLink,
   type DeviceLinkPorts,
-  parseHttpDate,
 } from "./device-link.js";
 export { ManualClock, SequenceRandom } from "./doubles/manual-clock.js";
 export { MemoryExtension } from "./doubles/memory-extension.js";
@@ -28,6 +27,7 @@ export {
 export { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
 export { RecordingClient } from "./doubles/recording-client.js";
 export { StaticIdentity } from "./doubles/static-identity.js";
+export { parseHttpDate } from "./http-date.js";
 export type { LinkError, LinkErrorKind, LinkEvent, LinkState, LinkStatus } from "./link-state.js";
 export { AlarmId, type Alarms, MemoryAlarms } from "./ports/alarms.js";
 export type { Client, FwupMessage, UpdateDecision, UpdateOffer } from "./ports/client.js";

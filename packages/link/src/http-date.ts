@@ -1,4 +1,4 @@
-// Parsing the `date` header of a refused upgrade, used as a clock hint for signing.
+// The `date` header of a refused upgrade is the hub's clock: a signing hint and a skew warning.
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
