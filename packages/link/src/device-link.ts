@@ -8,9 +8,14 @@ import {
   type Outgoing,
 } from "@nerves-hub-ts/protocol";
 import { type BackoffPolicy, exponentialBackoff, listBackoff } from "./backoff.js";
+import { ClientCalls } from "./client-calls.js";
+import { blameClock, ClockHint } from "./clock-hint.js";
 import { type Configurator, type LinkConfig, type ResolvedLinkConfig, resolveConfig } from "./config.js";
+import { connectRequest } from "./connect-request.js";
+import { ConnectTarget } from "./connect-target.js";
+import { errorText } from "./error-text.js";
 import { ExtensionsHost } from "./extensions-host.js";
-import { parseHttpDate } from "./http-date.js";
+import { LinkEvents } from "./link-events.js";
 import {
   classifyClose,
   classifyConnectError,
@@ -18,38 +23,27 @@ import {
   type LinkEvent,
   type LinkState,
 } from "./link-state.js";
+import { NetworkWait, probeTarget } from "./network-wait.js";
 import { AlarmId, type Alarms, MemoryAlarms } from "./ports/alarms.js";
 import type { Client } from "./ports/client.js";
 import type { Clock, Random, TimerHandle } from "./ports/clock.js";
 import type { Extension } from "./ports/extension.js";
 import type { FirmwareMetadata } from "./ports/firmware-metadata.js";
-import type { Identity, SigningHint } from "./ports/identity.js";
+import type { Credentials, Identity } from "./ports/identity.js";
 import { type Logger, silentLogger } from "./ports/logger.js";
-import type { NetworkProbe, ProbeTarget } from "./ports/network-probe.js";
-import {
-  type CloseInfo,
-  ConnectError,
-  type Connection,
-  type TlsOptions,
-  type Transport,
-} from "./ports/transport.js";
+import type { NetworkProbe } from "./ports/network-probe.js";
+import { type CloseInfo, ConnectError, type Connection, type Transport } from "./ports/transport.js";
 import type { Push, UpdateHandler } from "./ports/updates.js";
-import { baseUrl, loggableUrl, redirectUrl, socketUrl } from "./socket-url.js";
+import { baseUrl, loggableUrl } from "./socket-url.js";
 import { TopicSession } from "./topic-session.js";
 import { WarnOnce } from "./warn-once.js";
 
-/** The first network probe runs this long after start (nerves_hub_link: 100 ms). */
-const NETWORK_FIRST_PROBE_MS = 100;
-const NETWORK_PROBE_TIMEOUT_MS = 2_000;
-const NETWORK_RETRY_MS = 3_000;
 /** How often an unvalidated firmware is checked again (nerves_hub_link: 10 s). */
 const VALIDATION_POLL_MS = 10_000;
 /** Retry naming the network interface this often while it cannot be determined. */
 const INTERFACE_RETRY_MS = 60_000;
 /** An attempt the transport has not settled this long after its own connect timeout is abandoned. */
 const ATTEMPT_GRACE_MS = 5_000;
-/** Beyond this difference between the hub's Date and the device clock, warn about the clock. */
-export const CLOCK_SKEW_WARN_MS = 30_000;
 
 /** Everything the link needs from the outside world. */
 export interface DeviceLinkPorts {
@@ -99,17 +93,18 @@ class Link implements DeviceLink {
   readonly updates?: UpdateHandler;
   private readonly log: Logger;
   private readonly alarms: Alarms;
-  private readonly client: Client;
+  private readonly client: ClientCalls;
+  private readonly events: LinkEvents;
   private readonly backoff: BackoffPolicy;
   private readonly warnOnce: WarnOnce;
-  private readonly listeners = new Set<(event: LinkEvent) => void>();
   private readonly device: TopicSession;
   private readonly console?: TopicSession;
   private readonly extensions: TopicSession;
   private readonly extHost: ExtensionsHost;
-  private readonly configuredUrl: URL;
+  private readonly target: ConnectTarget;
+  private readonly clockHint: ClockHint;
+  private readonly networkWait?: NetworkWait;
 
-  private snapshot: Omit<LinkState, "topics"> = { status: "idle", attempts: 0 };
   private started = false;
   /** Bumped whenever the current attempt or connection is abandoned, so late results are ignored. */
   private generation = 0;
@@ -119,11 +114,6 @@ class Link implements DeviceLink {
   private stableTimer?: TimerHandle;
   private pollTimer?: TimerHandle;
   private interfaceTimer?: TimerHandle;
-  private url: URL;
-  private redirected = false;
-  private redirects = 0;
-  private serverClock?: { serverTimeMs: number; seenAt: number };
-  private waitingLogged = false;
   private firmwareValidated = true;
 
   constructor(
@@ -133,15 +123,29 @@ class Link implements DeviceLink {
     this.config = config;
     this.log = ports.logger ?? silentLogger;
     this.alarms = ports.alarms ?? new MemoryAlarms();
-    this.client = ports.client ?? {};
+    this.client = new ClientCalls(ports.client ?? {}, this.log);
+    this.events = new LinkEvents(this.log, () => ({
+      device: this.device.joined,
+      console: this.console?.joined ?? false,
+      extensions: this.extensions.joined,
+    }));
     this.warnOnce = new WarnOnce(this.log);
     this.backoff =
       ports.backoff ??
       (config.socket.reconnectAfterMs
         ? listBackoff(config.socket.reconnectAfterMs)
         : exponentialBackoff(config.backoff, ports.random));
-    this.configuredUrl = baseUrl(config);
-    this.url = this.configuredUrl;
+    this.target = new ConnectTarget(baseUrl(config), config.maxRedirects, this.log);
+    this.clockHint = new ClockHint(ports.clock, this.log, ports.identity.kind === "shared-secret", (skewMs) =>
+      this.events.emit({ type: "clock-skew", skewMs }),
+    );
+    if (config.connectWaitForNetwork && ports.networkProbe) {
+      this.networkWait = new NetworkWait(ports.networkProbe, ports.clock, this.log, {
+        waiting: (nextProbeAt) =>
+          this.setState({ status: "waiting-for-network", nextAttemptAt: nextProbeAt }),
+        up: () => void this.attempt(),
+      });
+    }
     const push: Push = (message) => this.push(message);
     this.updates = typeof ports.updates === "function" ? ports.updates(push) : ports.updates;
 
@@ -195,20 +199,13 @@ class Link implements DeviceLink {
     }
     this.alarms.set(AlarmId.disconnected, "[]");
     void this.checkAutoRevert();
-    if (this.config.connectWaitForNetwork && this.ports.networkProbe) {
-      const gen = ++this.generation;
-      this.setState({ status: "waiting-for-network", nextAttemptAt: this.now() + NETWORK_FIRST_PROBE_MS });
-      this.attemptTimer = this.ports.clock.setTimeout(
-        () => void this.probeNetwork(gen),
-        NETWORK_FIRST_PROBE_MS,
-      );
-    } else {
-      void this.attempt();
-    }
+    if (this.networkWait) this.networkWait.start(probeTarget(this.config.proxy, this.target.url));
+    else void this.attempt();
   }
 
   async stop(): Promise<void> {
     this.generation++;
+    this.networkWait?.cancel();
     this.attemptTimer?.cancel();
     this.watchdog?.cancel();
     this.dropConnection();
@@ -217,25 +214,18 @@ class Link implements DeviceLink {
   }
 
   state(): LinkState {
-    return {
-      ...this.snapshot,
-      topics: {
-        device: this.device.joined,
-        console: this.console?.joined ?? false,
-        extensions: this.extensions.joined,
-      },
-    };
+    return this.events.state();
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   reconnect(): void {
-    if (!this.started || !this.config.connect || this.snapshot.status === "stopped") return;
+    if (!this.started || !this.config.connect || this.events.current.status === "stopped") return;
     this.log.info("reconnect requested");
     this.generation++;
+    this.networkWait?.cancel();
     this.attemptTimer?.cancel();
     this.watchdog?.cancel();
     this.dropConnection();
@@ -260,29 +250,6 @@ class Link implements DeviceLink {
     return this.ports.clock.now();
   }
 
-  private async probeNetwork(gen: number): Promise<void> {
-    const probe = this.ports.networkProbe;
-    if (!probe || gen !== this.generation) return;
-    const target = this.probeTarget();
-    const up = await probe.reachable(target, NETWORK_PROBE_TIMEOUT_MS).catch(() => false);
-    if (gen !== this.generation) return;
-    if (up) {
-      void this.attempt();
-      return;
-    }
-    if (!this.waitingLogged) this.log.info("waiting for network", { host: target.host, port: target.port });
-    this.waitingLogged = true;
-    this.attemptTimer = this.ports.clock.setTimeout(() => void this.probeNetwork(gen), NETWORK_RETRY_MS);
-    this.setState({ status: "waiting-for-network", nextAttemptAt: this.now() + NETWORK_RETRY_MS });
-  }
-
-  /** The hub's host and port, or the proxy's when one is configured (that is what must answer). */
-  private probeTarget(): ProbeTarget {
-    const u = this.config.proxy ? new URL(this.config.proxy) : this.url;
-    const secure = u.protocol === "wss:" || u.protocol === "https:";
-    return { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port) || (secure ? 443 : 80) };
-  }
-
   private async attempt(): Promise<void> {
     const gen = ++this.generation;
     // A watchdog, so a transport or identity that never settles cannot stall the link for good.
@@ -290,18 +257,18 @@ class Link implements DeviceLink {
     this.watchdog?.cancel();
     this.watchdog = this.ports.clock.setTimeout(() => {
       this.watchdog = undefined;
-      if (gen !== this.generation || this.snapshot.status !== "connecting") return;
+      if (gen !== this.generation || this.events.current.status !== "connecting") return;
       this.failed({
         kind: "timeout",
         message: "the connection attempt did not finish in time",
         at: this.now(),
       });
     }, this.config.connectTimeoutMs + ATTEMPT_GRACE_MS);
-    this.setState({ status: "connecting", nextAttemptAt: undefined, url: loggableUrl(this.url) });
+    this.setState({ status: "connecting", nextAttemptAt: undefined, url: loggableUrl(this.target.url) });
     const { identity, transport } = this.ports;
-    let credentials: Awaited<ReturnType<Identity["credentials"]>>;
+    let credentials: Credentials;
     try {
-      const hint = this.signingHint();
+      const hint = this.clockHint.signingHint();
       credentials = await (hint ? identity.credentials(hint) : identity.credentials());
     } catch (e) {
       if (gen !== this.generation) return;
@@ -313,27 +280,16 @@ class Link implements DeviceLink {
       return;
     }
     if (gen !== this.generation) return;
-    const keepPath =
-      this.redirected || (this.config.socket.url !== undefined && identity.kind !== "shared-secret");
-    const url = socketUrl(this.url, credentials, this.config.serializer, keepPath);
+    const request = connectRequest(this.config, this.target, identity.kind, credentials);
     this.log.info("connecting to hub", {
-      url: loggableUrl(url),
+      url: loggableUrl(request.url),
       auth: identity.kind,
       serializer: this.config.serializer,
-      attempt: this.snapshot.attempts + 1,
+      attempt: this.events.current.attempts + 1,
     });
     let conn: Connection;
     try {
-      conn = await transport.connect({
-        url,
-        serializer: this.config.serializer,
-        headers: { ...this.config.socket.headers, ...credentials.headers },
-        tls: this.tlsOptions(credentials.tls),
-        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        compress: this.config.compress,
-        proxy: this.config.proxy,
-        connectTimeoutMs: this.config.connectTimeoutMs,
-      });
+      conn = await transport.connect(request);
     } catch (e) {
       if (gen !== this.generation) return;
       this.connectFailed(e instanceof ConnectError ? e : new ConnectError("closed", errorText(e)));
@@ -347,93 +303,26 @@ class Link implements DeviceLink {
     this.connected(conn, gen);
   }
 
-  private tlsOptions(fromIdentity: TlsOptions | undefined): TlsOptions {
-    const tls: TlsOptions = { ...fromIdentity, ...this.config.ssl };
-    if (this.config.sni !== undefined) tls.servername = this.config.sni;
-    return tls;
-  }
-
   private connectFailed(e: ConnectError): void {
     const error = classifyConnectError(e, this.now());
-    const skew = e.details.date !== undefined ? this.noteServerDate(e.details.date) : undefined;
-    if (skew !== undefined && Math.abs(skew) > CLOCK_SKEW_WARN_MS && error.kind === "auth") {
-      error.kind = "clock";
-      error.message = `${error.message}; the device clock is ${describeSkew(skew)} the hub's`;
-    }
-    const status = e.details.status;
-    if (e.kind === "http" && status !== undefined && status >= 300 && status < 400) {
-      this.followRedirect(e, error);
-    } else if (this.redirected) {
-      // A redirect target that fails sends us back to the configured hub rather than strand us there.
-      this.log.info("redirect target failed; going back to the configured hub");
-      this.resetUrl();
-    }
+    const skew = e.details.date !== undefined ? this.clockHint.observe(e.details.date) : undefined;
+    blameClock(error, skew);
+    this.target.failed(e, error);
     this.failed(error);
-  }
-
-  private followRedirect(e: ConnectError, error: LinkError): void {
-    const target = e.details.location ? redirectUrl(this.url.toString(), e.details.location) : undefined;
-    if (!target) {
-      error.message = `${error.message} without a usable location header`;
-      this.resetUrl();
-      return;
-    }
-    this.redirects++;
-    if (this.redirects > this.config.maxRedirects) {
-      // nerves_hub_link stops for good here; we go back to the configured hub and keep backing off.
-      this.log.error("too many redirects; going back to the configured hub", { redirects: this.redirects });
-      this.resetUrl();
-      return;
-    }
-    this.log.info("hub redirected the connection", { to: loggableUrl(target), status: e.details.status });
-    this.url = target;
-    this.redirected = true;
-  }
-
-  private resetUrl(): void {
-    this.url = this.configuredUrl;
-    this.redirected = false;
-    this.redirects = 0;
-  }
-
-  /** Remembers the hub's clock from a refused upgrade; returns device minus hub time (ms). */
-  private noteServerDate(date: string): number | undefined {
-    const serverTimeMs = parseHttpDate(date);
-    if (serverTimeMs === undefined) return undefined;
-    const now = this.now();
-    this.serverClock = { serverTimeMs, seenAt: now };
-    const skew = now - serverTimeMs;
-    if (Math.abs(skew) > CLOCK_SKEW_WARN_MS) {
-      const signing =
-        this.ports.identity.kind === "shared-secret"
-          ? "; the next signature uses the hub's time as a hint"
-          : "";
-      this.log.warn(`device clock looks wrong: it is ${describeSkew(skew)} the hub's Date header${signing}`, {
-        skewMs: skew,
-      });
-      this.emit({ type: "clock-skew", skewMs: skew });
-    }
-    return skew;
-  }
-
-  /** The hub's time now, estimated from its last Date header and the device clock since then. */
-  private signingHint(): SigningHint | undefined {
-    const c = this.serverClock;
-    return c ? { serverTimeMs: c.serverTimeMs + (this.now() - c.seenAt) } : undefined;
   }
 
   private failed(error: LinkError): void {
     this.watchdog?.cancel();
-    this.snapshot.attempts++;
-    this.recordError(error);
+    this.events.update({ attempts: this.events.current.attempts + 1 });
+    this.events.error(error);
     this.alarms.set(AlarmId.disconnected, `[reason: ${error.kind}]`);
-    this.callClient("handleError", () => this.client.handleError?.(new Error(error.message)));
-    const delay = this.backoff.delayMs(this.snapshot.attempts);
+    this.client.call("handleError", (c) => c.handleError?.(new Error(error.message)));
+    const delay = this.backoff.delayMs(this.events.current.attempts);
     this.log.warn(`hub connection failed (${error.kind}): ${error.message}; retrying in ${delay} ms`, {
       kind: error.kind,
       status: error.status,
       code: error.code,
-      attempts: this.snapshot.attempts,
+      attempts: this.events.current.attempts,
     });
     const gen = ++this.generation;
     this.attemptTimer = this.ports.clock.setTimeout(() => {
@@ -442,22 +331,17 @@ class Link implements DeviceLink {
     this.setState({ status: "backing-off", nextAttemptAt: this.now() + delay, connectedSince: undefined });
   }
 
-  private recordError(error: LinkError): void {
-    this.snapshot.lastError = error;
-    this.emit({ type: "error", error });
-  }
-
   // --- connected ----------------------------------------------------------------------------------
 
   private connected(conn: Connection, gen: number): void {
     this.conn = conn;
-    this.redirects = 0;
-    this.serverClock = undefined;
+    this.target.connected();
+    this.clockHint.forget();
     conn.onClose((info) => this.connectionLost(conn, info));
     this.alarms.clear(AlarmId.disconnected);
     this.setState({ status: "connected", connectedSince: this.now() });
-    this.log.info("connected to hub", { url: this.snapshot.url });
-    this.callClient("connected", () => this.client.connected?.());
+    this.log.info("connected to hub", { url: this.events.current.url });
+    this.client.call("connected", (c) => c.connected?.());
     void this.joinTopics(conn, gen);
   }
 
@@ -476,8 +360,8 @@ class Link implements DeviceLink {
         return {};
       }),
       firmware.fwupVersion().catch(() => undefined),
-      this.clientBool("firmwareValidated", true),
-      this.clientBool("firmwareAutoRevertDetected", false),
+      this.client.flag("firmwareValidated", true),
+      this.client.flag("firmwareAutoRevertDetected", false),
     ]);
     this.firmwareValidated = validated;
     const noFwupKeys = this.updates
@@ -501,9 +385,8 @@ class Link implements DeviceLink {
     this.log.info("joined the device topic");
     this.stableTimer?.cancel();
     this.stableTimer = this.ports.clock.setTimeout(() => {
-      if (gen !== this.generation || this.snapshot.attempts === 0) return;
-      this.snapshot.attempts = 0;
-      this.emitState();
+      if (gen !== this.generation || this.events.current.attempts === 0) return;
+      this.setState({ attempts: 0 });
     }, this.config.backoff.stableAfterMs);
     const conn = this.conn;
     if (conn) void this.reportInterface(conn, gen);
@@ -519,7 +402,7 @@ class Link implements DeviceLink {
       return;
     }
     this.log.warn("the hub crashed the device channel; rejoining later", { reason: safeReason(reason) });
-    this.callClient("handleError", () => this.client.handleError?.(new Error("device channel error")));
+    this.client.call("handleError", (c) => c.handleError?.(new Error("device channel error")));
   }
 
   private connectionLost(conn: Connection, info: CloseInfo): void {
@@ -561,7 +444,7 @@ class Link implements DeviceLink {
 
   private scheduleValidationPoll(gen: number): void {
     this.pollTimer = this.ports.clock.setTimeout(async () => {
-      const validated = await this.clientBool("firmwareValidated", true);
+      const validated = await this.client.flag("firmwareValidated", true);
       if (gen !== this.generation) return;
       if (!validated) {
         this.scheduleValidationPoll(gen);
@@ -576,7 +459,7 @@ class Link implements DeviceLink {
   }
 
   private async checkAutoRevert(): Promise<void> {
-    if (await this.clientBool("firmwareAutoRevertDetected", false)) {
+    if (await this.client.flag("firmwareAutoRevertDetected", false)) {
       this.log.warn("firmware auto-revert detected: the bootloader went back to the previous firmware");
       this.alarms.set(AlarmId.firmwareReverted, "[]");
     }
@@ -617,8 +500,8 @@ class Link implements DeviceLink {
         this.reboot();
         return;
       case "identify":
-        this.callClient("identify", () =>
-          this.client.identify ? this.client.identify() : this.log.info("identify requested by the hub"),
+        this.client.call("identify", (c) =>
+          c.identify ? c.identify() : this.log.info("identify requested by the hub"),
         );
         return;
       case "extensions:get":
@@ -639,9 +522,7 @@ class Link implements DeviceLink {
 
   private reboot(): void {
     this.push(deviceTopic.rebooting());
-    this.callClient("reboot", () =>
-      this.client.reboot ? this.client.reboot() : this.log.info("reboot requested by the hub"),
-    );
+    this.client.call("reboot", (c) => (c.reboot ? c.reboot() : this.log.info("reboot requested by the hub")));
   }
 
   private consoleMessage(event: string, payload: unknown): void {
@@ -654,32 +535,6 @@ class Link implements DeviceLink {
 
   // --- helpers ------------------------------------------------------------------------------------
 
-  private async clientBool(
-    name: "firmwareValidated" | "firmwareAutoRevertDetected",
-    fallback: boolean,
-  ): Promise<boolean> {
-    const fn = this.client[name];
-    if (!fn) return fallback;
-    try {
-      const v = await fn.call(this.client);
-      return typeof v === "boolean" ? v : fallback;
-    } catch (e) {
-      this.log.error(`client ${name} failed`, { error: errorText(e) });
-      return fallback;
-    }
-  }
-
-  private callClient(name: string, fn: () => unknown): void {
-    try {
-      const result = fn();
-      if (result instanceof Promise) {
-        result.catch((e: unknown) => this.log.error(`client ${name} failed`, { error: errorText(e) }));
-      }
-    } catch (e) {
-      this.log.error(`client ${name} failed`, { error: errorText(e) });
-    }
-  }
-
   private guard(what: string, fn: () => void): void {
     try {
       fn();
@@ -689,35 +544,24 @@ class Link implements DeviceLink {
   }
 
   private setState(patch: Partial<Omit<LinkState, "topics">>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    this.emitState();
+    this.events.set(patch);
   }
 
   private emitState(): void {
-    this.emit({ type: "state", state: this.state() });
+    this.events.changed();
   }
 
   private emit(event: LinkEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (e) {
-        this.log.error("link subscriber failed", { error: errorText(e) });
-      }
-    }
+    this.events.emit(event);
   }
-}
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  private recordError(error: LinkError): void {
+    this.events.error(error);
+  }
 }
 
 function safeReason(reason: unknown): string {
   if (typeof reason === "string") return reason;
   const r = (reason as { reason?: unknown } | null)?.reason;
   return typeof r === "string" ? r : "unknown";
-}
-
-function describeSkew(skewMs: number): string {
-  return `${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "ahead of" : "behind"}`;
 }

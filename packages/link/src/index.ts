@@ -1,4 +1,5 @@
 export { type BackoffPolicy, backoffSteps, exponentialBackoff, listBackoff } from "./backoff.js";
+export { CLOCK_SKEW_WARN_MS } from "./clock-hint.js";
 export {
   type BackoffConfig,
   ConfigError,
@@ -8,12 +9,7 @@ export {
   resolveConfig,
   type SharedSecretConfig,
 } from "./config.js";
-export {
-  CLOCK_SKEW_WARN_MS,
-  createDeviceLink,
-  type DeviceLink,
-  type DeviceLinkPorts,
-} from "./device-link.js";
+export { createDeviceLink, type DeviceLink, type DeviceLinkPorts } from "./device-link.js";
 export { ManualClock, SequenceRandom } from "./doubles/manual-clock.js";
 export { MemoryExtension } from "./doubles/memory-extension.js";
 export { type LogLine, MemoryLogger } from "./doubles/memory-logger.js";
