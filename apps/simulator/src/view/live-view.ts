@@ -150,7 +150,8 @@ function aggregateLines(c: FleetCounts, devices: readonly SimulatedDevice[]): st
   let withProgress = 0;
   for (const d of devices) {
     if (d.phase !== "updating" || !d.progress) continue;
-    percentSum += d.progress.stage === "downloading" ? d.progress.percent : 100;
+    // Streaming reports one stage (`updating`, as the bytes stream in); caching downloads, then applies.
+    percentSum += d.progress.percent;
     withProgress++;
   }
   const row = (label: string, n: number, extra = "") =>
@@ -160,7 +161,7 @@ function aggregateLines(c: FleetCounts, devices: readonly SimulatedDevice[]): st
     row(
       "updating",
       c.updating,
-      withProgress ? `  avg download ${Math.round(percentSum / withProgress)}%` : "",
+      withProgress ? `  avg progress ${Math.round(percentSum / withProgress)}%` : "",
     ),
   ];
   if (c.rebooting > 0 || c.done > 0 || c.failed > 0)
