@@ -1,0 +1,131 @@
+// The `device` topic (device-client.md §3): joined on every connection with params that describe
+// the running firmware (§3.1). Each join reports the network interface and, for an unvalidated
+// firmware, starts the validation poll; a crashed channel is rejoined, a left one is not.
+import { deviceJoinParams, type Outgoing } from "@nerves-hub-ts/protocol";
+import { errorText } from "./error-text.js";
+import { FirmwareValidation } from "./firmware-validation.js";
+import { InterfaceReport } from "./interface-report.js";
+import type { LinkContext } from "./link-context.js";
+import type { FirmwareMetadata } from "./ports/firmware-metadata.js";
+import type { NetworkProbe } from "./ports/network-probe.js";
+import type { Connection } from "./ports/transport.js";
+import type { UpdateHandler } from "./ports/updates.js";
+import { TopicSession } from "./topic-session.js";
+
+export interface DeviceSessionPorts {
+  firmware: FirmwareMetadata;
+  networkProbe?: NetworkProbe;
+}
+
+export interface DeviceSessionHooks {
+  /** The open connection, if any; joins and timers tied to another one are stale. */
+  connection(): Connection | undefined;
+  joined(): void;
+  lost(): void;
+  message(event: string, payload: unknown): void;
+}
+
+/** Keeps the device topic joined and tells the hub about the firmware and the connection. */
+export class DeviceSession {
+  private readonly topic: TopicSession;
+  private readonly validation: FirmwareValidation;
+  private readonly interfaceReport: InterfaceReport;
+
+  constructor(
+    private readonly ctx: LinkContext,
+    private readonly ports: DeviceSessionPorts,
+    private readonly updates: UpdateHandler | undefined,
+    private readonly hooks: DeviceSessionHooks,
+  ) {
+    const { clock, config, log, events } = ctx;
+    const push = (message: Outgoing) => this.push(message.event, message.payload);
+    this.validation = new FirmwareValidation(ctx, push);
+    this.interfaceReport = new InterfaceReport(ports.networkProbe, clock, push);
+    this.topic = new TopicSession("device", clock, config.rejoinAfterMs, {
+      onMessage: (event, payload) => hooks.message(event, payload),
+      onJoined: () => this.onJoined(),
+      onLost: (how, reason) => this.onLost(how, reason),
+      onJoinFailed: (e) => {
+        events.error({ kind: "join", message: `device join refused: ${e.message}`, at: clock.now() });
+        log.warn("hub refused the device join; rejoining later", { reason: e.kind });
+      },
+    });
+  }
+
+  get joined(): boolean {
+    return this.topic.joined;
+  }
+
+  push(event: string, payload: unknown): boolean {
+    return this.topic.push(event, payload);
+  }
+
+  /** The join params (§3.1): firmware metadata, fwup version, validation and key requests. */
+  async joinParams(): Promise<Record<string, unknown>> {
+    const { config, log, client } = this.ctx;
+    const { firmware } = this.ports;
+    const [metadata, fwupVersion, validated, autoRevert] = await Promise.all([
+      firmware.metadata().catch((e: unknown) => {
+        log.error("firmware metadata unavailable; joining without it", { error: errorText(e) });
+        return {};
+      }),
+      firmware.fwupVersion().catch(() => undefined),
+      this.validation.check(),
+      client.flag("firmwareAutoRevertDetected", false),
+    ]);
+    const noFwupKeys = this.updates ? this.updates.needsPublicKeys() : config.fwupPublicKeys.length === 0;
+    return deviceJoinParams({
+      firmware: metadata,
+      fwupVersion,
+      currentlyDownloadingUuid: this.updates?.currentlyDownloadingUuid() ?? null,
+      firmwareValidated: validated,
+      firmwareAutoRevertDetected: autoRevert,
+      requestFwupPublicKeys: config.requestFwupPublicKeys || noFwupKeys,
+      requestArchivePublicKeys:
+        config.requestArchivePublicKeys || (config.archivePublicKeys.length === 0 && noFwupKeys),
+    });
+  }
+
+  join(conn: Connection, params: Record<string, unknown>): void {
+    this.topic.join(conn, params);
+  }
+
+  /** At start: raises FirmwareReverted if the bootloader went back to the previous firmware. */
+  checkAutoRevert(): Promise<void> {
+    return this.validation.checkAutoRevert();
+  }
+
+  /** The connection is gone: stop its timers and forget the channel. */
+  dropped(): void {
+    this.validation.cancel();
+    this.interfaceReport.cancel();
+    this.topic.reset();
+  }
+
+  private onJoined(): void {
+    const conn = this.hooks.connection();
+    this.hooks.joined();
+    if (!conn) return;
+    const live = () => this.hooks.connection() === conn;
+    void this.interfaceReport.report(conn, () => live() && this.topic.joined);
+    this.validation.joined(live);
+  }
+
+  private onLost(how: "error" | "left", reason: unknown): void {
+    this.interfaceReport.cancel();
+    this.hooks.lost();
+    if (how === "left") {
+      this.ctx.log.warn("the hub closed the device topic; not rejoining");
+      return;
+    }
+    this.ctx.log.warn("the hub crashed the device channel; rejoining later", { reason: safeReason(reason) });
+    this.ctx.client.call("handleError", (c) => c.handleError?.(new Error("device channel error")));
+  }
+}
+
+/** The reason of a crashed channel, when it is a plain string; never the whole payload. */
+function safeReason(reason: unknown): string {
+  if (typeof reason === "string") return reason;
+  const r = (reason as { reason?: unknown } | null)?.reason;
+  return typeof r === "string" ? r : "unknown";
+}
