@@ -47,12 +47,11 @@ export class TopicSession {
     return this.joinedNow && (this.channel?.push(event, payload) ?? false);
   }
 
-  /** Forgets the connection: leaves the channel if asked, cancels any pending rejoin. */
-  reset(leave = false): void {
+  /** Forgets the channel and the connection, and cancels any pending rejoin. */
+  reset(): void {
     this.generation++;
     this.timer?.cancel();
     this.timer = undefined;
-    if (leave) this.channel?.leave();
     this.channel = undefined;
     this.joinedNow = false;
     this.conn = undefined;
