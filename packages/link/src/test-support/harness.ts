@@ -77,6 +77,13 @@ export function harness(options: HarnessOptions = {}): Harness {
   return { link, transport, clock, logger, alarms, identity, probe, events };
 }
 
+/** Runs the next pending timer and lets the attempt it starts finish; returns how long it waited. */
+export async function nextAttempt(h: Harness): Promise<number | undefined> {
+  const waited = h.clock.runNext();
+  await settle();
+  return waited;
+}
+
 /** Starts the link and lets it connect and join `device`. */
 export async function startJoined(h: Harness): Promise<void> {
   h.link.start();

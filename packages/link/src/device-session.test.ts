@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from "vitest";
+import { harness, settle, startJoined } from "./test-support/harness.js";
+
+describe("DeviceLink: device topic", () => {
+  it("rejoins a crashed device channel after rejoinAfterMs with the same params", async () => {
+    const handleError = vi.fn();
+    const h = harness({ client: { handleError } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    conn?.crashChannel("device");
+    expect(h.link.state()).toMatchObject({ status: "connected", topics: { device: false } });
+    expect(handleError).toHaveBeenCalledOnce();
+    h.clock.advance(4_999);
+    await settle();
+    expect(conn?.joins).toHaveLength(1);
+    h.clock.advance(1);
+    await settle();
+    expect(conn?.joins).toHaveLength(2);
+    expect(conn?.joins[1]?.params).toEqual(conn?.joins[0]?.params);
+    expect(h.link.state().status).toBe("joined");
+  });
+
+  it("retries a refused join on the rejoin schedule and does not rejoin after the hub leaves", async () => {
+    const h = harness({ config: { rejoinAfterMs: [1000, 3000] } });
+    h.transport.joinReply = () => ({ status: "error", response: { reason: "join crashed" } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    expect(h.link.state().lastError?.kind).toBe("join");
+    h.clock.advance(1000);
+    await settle();
+    expect(conn?.joins).toHaveLength(2);
+    h.transport.joinReply = () => ({ status: "ok", response: {} });
+    h.clock.advance(3000);
+    await settle();
+    expect(conn?.joins).toHaveLength(3);
+    expect(h.link.state().status).toBe("joined");
+    conn?.closeChannel("device");
+    h.clock.advance(60_000);
+    await settle();
+    expect(conn?.joins).toHaveLength(3);
+  });
+
+  it("drops pushes while the device topic is not joined", async () => {
+    const h = harness();
+    h.transport.joinReply = () => "pending";
+    await startJoined(h);
+    expect(h.link.push({ topic: "device", event: "rebooting", payload: {} })).toBe(false);
+    h.transport.current?.replyToJoin("device", { status: "ok" });
+    await settle();
+    expect(h.link.push({ topic: "device", event: "rebooting", payload: {} })).toBe(true);
+  });
+});
