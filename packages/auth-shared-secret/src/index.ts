@@ -1,6 +1,5 @@
 export { parseHttpDate } from "@nerves-hub-ts/link";
 export { base64UrlDecode, base64UrlEncode } from "./base64url.js";
-export { CLOCK_SKEW_THRESHOLD_MS, describeClockSkew } from "./clock-skew.js";
 export { decodeTerm, EtfError, type EtfErrorCode, encodeTerm, type Term } from "./etf.js";
 export { type SharedSecretIdentityConfig, sharedSecretIdentity } from "./identity.js";
 export {
