@@ -63,6 +63,12 @@ export interface DeviceLink {
   reconnect(): void;
   /** Pushes on a joined topic; false (dropped, like nerves_hub_link) when that topic is not joined. */
   push(message: Outgoing): boolean;
+  /**
+   * Asks `client.firmwareValidated()` now; when the hub was told the firmware is not validated and
+   * now it is, pushes `firmware_validated` at once instead of at the next 10 s poll. Resolves with
+   * the Client's answer. Call it right after marking the firmware valid.
+   */
+  checkFirmwareValidated(): Promise<boolean>;
 }
 
 /** Builds a DeviceLink; throws a ConfigError for a bad config. */
@@ -157,6 +163,10 @@ class Link implements DeviceLink {
             ? this.extensions
             : undefined;
     return session?.push(message.event, message.payload) ?? false;
+  }
+
+  checkFirmwareValidated(): Promise<boolean> {
+    return this.device.checkFirmwareValidated();
   }
 
   /** A connection opened: join device once its params are gathered, then console. */

@@ -90,6 +90,11 @@ export class DeviceSession {
     this.topic.join(conn, params);
   }
 
+  /** Asks the Client whether the firmware is validated and tells the hub at once if that is news. */
+  checkFirmwareValidated(): Promise<boolean> {
+    return this.validation.checkNow();
+  }
+
   /** At start: raises FirmwareReverted if the bootloader went back to the previous firmware. */
   checkAutoRevert(): Promise<void> {
     return this.validation.checkAutoRevert();

@@ -27,6 +27,46 @@ describe("DeviceLink: firmware validation", () => {
     expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(1);
   });
 
+  it("checkFirmwareValidated pushes firmware_validated at once, and the poll does not push it again", async () => {
+    let validated = false;
+    const h = harness({ client: { firmwareValidated: () => validated } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    await expect(h.link.checkFirmwareValidated()).resolves.toBe(false);
+    expect(conn?.pushesOn("device", "firmware_validated")).toEqual([]);
+    validated = true;
+    await expect(h.link.checkFirmwareValidated()).resolves.toBe(true);
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(1);
+    await h.link.checkFirmwareValidated();
+    h.clock.advance(60_000);
+    await settle();
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(1);
+  });
+
+  it("checkFirmwareValidated pushes nothing when the hub already knows the firmware is validated", async () => {
+    const h = harness({ client: { firmwareValidated: () => true } });
+    await startJoined(h);
+    await expect(h.link.checkFirmwareValidated()).resolves.toBe(true);
+    expect(h.transport.current?.pushesOn("device", "firmware_validated")).toEqual([]);
+  });
+
+  it("a firmware_validated that cannot go out now is pushed by the poll after the next join", async () => {
+    let validated = false;
+    const h = harness({ client: { firmwareValidated: () => validated } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    conn?.crashChannel("device");
+    validated = true;
+    await h.link.checkFirmwareValidated();
+    expect(conn?.pushesOn("device", "firmware_validated")).toEqual([]);
+    h.clock.advance(5_000); // rejoin, with the first join's params (validated: false)
+    await settle();
+    expect(h.link.state().status).toBe("joined");
+    h.clock.advance(10_000);
+    await settle();
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(1);
+  });
+
   it("reports auto-revert in the join meta and with the FirmwareReverted alarm", async () => {
     const h = harness({ client: { firmwareAutoRevertDetected: async () => true } });
     await startJoined(h);

@@ -1,6 +1,7 @@
 // Whether the running firmware is validated comes from the Client and goes into the join meta
 // (device-client.md §3.1). While it is not, the Client is asked again every 10 s as long as the
-// device topic stays joined, and the hub hears `firmware_validated` (§3.3) once it is.
+// device topic stays joined, and the hub hears `firmware_validated` (§3.3) once it is. An app that
+// knows the moment (a `mark-valid` command) asks for a check now instead of waiting for the poll.
 import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import type { LinkContext } from "./link-context.js";
 import { AlarmId } from "./ports/alarms.js";
@@ -11,6 +12,7 @@ const POLL_MS = 10_000;
 
 /** Tracks the firmware's validation and the bootloader's auto-revert for the hub. */
 export class FirmwareValidation {
+  /** What the hub was last told: the join meta, or a `firmware_validated` push that went out. */
   private validated = true;
   private pollTimer?: TimerHandle;
 
@@ -30,6 +32,16 @@ export class FirmwareValidation {
     if (!this.validated && !this.pollTimer) this.schedulePoll(live);
   }
 
+  /**
+   * Asks the Client now and, when the hub was told the firmware is not validated and now it is,
+   * pushes `firmware_validated` at once. Resolves with the Client's answer.
+   */
+  async checkNow(): Promise<boolean> {
+    const validated = await this.ctx.client.flag("firmwareValidated", true);
+    if (validated && !this.validated) this.report();
+    return validated;
+  }
+
   /** The connection went away; the next join polls again if need be. */
   cancel(): void {
     this.pollTimer?.cancel();
@@ -47,16 +59,24 @@ export class FirmwareValidation {
   private schedulePoll(live: () => boolean): void {
     this.pollTimer = this.ctx.clock.setTimeout(async () => {
       const validated = await this.ctx.client.flag("firmwareValidated", true);
-      if (!live()) return;
+      // A checkNow may have reported it meanwhile.
+      if (!live() || this.validated) return;
       if (!validated) {
         this.schedulePoll(live);
         return;
       }
       this.pollTimer = undefined;
-      this.validated = true;
-      // If the push cannot go out now, the next join's meta carries the news instead.
-      const sent = this.push(deviceTopic.firmwareValidated());
-      this.ctx.log.info("firmware validated", { reported: sent });
+      this.report();
     }, POLL_MS);
+  }
+
+  /** Tells the hub. A push that cannot go out now is left to the next join (its meta, or its poll). */
+  private report(): void {
+    const sent = this.push(deviceTopic.firmwareValidated());
+    if (sent) {
+      this.validated = true;
+      this.cancel();
+    }
+    this.ctx.log.info("firmware validated", { reported: sent });
   }
 }
