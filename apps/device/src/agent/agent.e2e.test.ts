@@ -204,6 +204,23 @@ describe("device agent against the hub over TLS", () => {
     expect((await ignored).payload).toMatchObject({ reason: "no answer from the device application" });
   });
 
+  it("ctl mark-valid: the hub hears firmware_validated at once, not at the link's 10 s poll", async () => {
+    const id = "unvalidated-device";
+    const metadataFile = join(fx.dir, "unvalidated-firmware.json");
+    await writeFile(metadataFile, JSON.stringify({ ...RUNNING_FIRMWARE, nerves_fw_validated: "0" }));
+    const seen = joined(id);
+    const { agent, files } = await startAgent("unvalidated", {
+      ...fx.sharedSecret(id),
+      firmware_metadata_file: metadataFile,
+    });
+    const event = (await seen) as Extract<HubEvent, { type: "joined" }>;
+    expect(event.params).toMatchObject({ meta: { firmware_validated: false } });
+    await deviceJoined(agent);
+    const reported = fx.hub.waitFor((e) => e.type === "firmware_validated" && e.identifier === id, 2_000);
+    expect(await request(await control(files.socket), "mark_valid")).toEqual({ validated: true });
+    await reported;
+  });
+
   it("observers see the connection drop and come back", async () => {
     const id = "observed-device";
     const seen = joined(id);

@@ -124,7 +124,10 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
       mark_valid: async () => {
         await firmware.markValid();
         log.info("firmware marked valid from the control socket");
-        return { validated: await firmware.validated() };
+        const validated = await firmware.validated();
+        // The hub hears firmware_validated now rather than at the link's next 10 s poll.
+        if (validated) await link.checkFirmwareValidated();
+        return { validated };
       },
       reboot: async () => ({ rebooted: await reboot("local") }),
     },
