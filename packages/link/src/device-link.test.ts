@@ -65,3 +65,85 @@ describe("DeviceLink: connect and join", () => {
     expect(updates.stopped).toBe(true);
   });
 });
+
+describe("DeviceLink: graceful stop", () => {
+  it("leaves every joined topic before it closes the connection", async () => {
+    const h = harness({ config: { remoteConsole: true } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    conn?.serverPush("device", "extensions:get", {});
+    await settle();
+    expect(h.link.state().topics).toEqual({ device: true, console: true, extensions: true });
+    await h.link.stop();
+    expect(conn?.leaves).toEqual(["device", "console", "extensions"]);
+    expect(conn?.closedByClient).toBe(true);
+    expect(h.link.state()).toMatchObject({
+      status: "stopped",
+      topics: { device: false, console: false, extensions: false },
+    });
+    expect(h.clock.pending()).toEqual([]);
+  });
+
+  it("closes as soon as the hub acknowledges the leave", async () => {
+    const h = harness();
+    h.transport.leaveReply = () => "pending";
+    await startJoined(h);
+    const conn = h.transport.current;
+    let stopped = false;
+    void h.link.stop().then(() => (stopped = true));
+    await settle();
+    expect(conn?.leaves).toEqual(["device"]);
+    expect(conn?.closedByClient).toBe(false);
+    conn?.ackLeave("device");
+    await settle();
+    expect(conn?.closedByClient).toBe(true);
+    expect(stopped).toBe(true);
+  });
+
+  it("waits at most 1 s (on the Clock) for an acknowledgement, then closes anyway", async () => {
+    const h = harness();
+    h.transport.leaveReply = () => "pending";
+    await startJoined(h);
+    const conn = h.transport.current;
+    let stopped = false;
+    void h.link.stop().then(() => (stopped = true));
+    await settle();
+    h.clock.advance(999);
+    await settle();
+    expect(conn?.closedByClient).toBe(false);
+    expect(stopped).toBe(false);
+    h.clock.advance(1);
+    await settle();
+    expect(conn?.closedByClient).toBe(true);
+    expect(stopped).toBe(true);
+    expect(h.link.state().status).toBe("stopped");
+  });
+
+  it("neither a drop nor reconnect() while leaving starts another connection", async () => {
+    const h = harness();
+    h.transport.leaveReply = () => "pending";
+    await startJoined(h);
+    const conn = h.transport.current;
+    const stopping = h.link.stop();
+    await settle();
+    h.link.reconnect();
+    conn?.drop();
+    await stopping;
+    h.clock.advance(120_000);
+    await settle();
+    expect(h.transport.connections).toHaveLength(1);
+    expect(h.link.state()).toMatchObject({ status: "stopped", attempts: 0 });
+    expect(h.events.filter((e) => e.type === "error")).toEqual([]);
+  });
+
+  it("stops at once while backing off: nothing to leave", async () => {
+    const h = harness();
+    h.transport.refuse("tcp");
+    await startJoined(h);
+    expect(h.link.state().status).toBe("backing-off");
+    await h.link.stop();
+    expect(h.transport.connections).toHaveLength(0);
+    expect(h.link.state().status).toBe("stopped");
+    expect(h.clock.pending()).toEqual([]);
+  });
+});

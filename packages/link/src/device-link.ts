@@ -54,7 +54,10 @@ export interface DeviceLink {
   readonly updates?: UpdateHandler;
   /** Starts connecting (after the network wait). Does nothing when `connect` is false. */
   start(): void;
-  /** Closes the connection, cancels every timer and stops the update handler. */
+  /**
+   * Stops gracefully: leaves every joined topic (waiting up to 1 s for the hub's acknowledgement),
+   * closes the websocket normally (code 1000), cancels every timer and stops the update handler.
+   */
   stop(): Promise<void>;
   state(): LinkState;
   /** Listens to state changes, errors, server messages and clock warnings; returns unsubscribe. */
@@ -86,6 +89,7 @@ class Link implements DeviceLink {
   private readonly extensions: TopicSession;
   private readonly extHost: ExtensionsHost;
   private started = false;
+  private stopping?: Promise<void>;
 
   constructor(config: ResolvedLinkConfig, ports: DeviceLinkPorts) {
     this.config = config;
@@ -125,7 +129,7 @@ class Link implements DeviceLink {
   }
 
   start(): void {
-    if (this.started) return;
+    if (this.started || this.stopping) return;
     this.started = true;
     if (!this.config.connect) {
       this.ctx.log.info("connect is false: the link stays offline");
@@ -135,9 +139,9 @@ class Link implements DeviceLink {
     this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.loop.stop();
-    await this.updates?.stop();
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
   }
 
   state(): LinkState {
@@ -149,7 +153,7 @@ class Link implements DeviceLink {
   }
 
   reconnect(): void {
-    if (!this.started || !this.config.connect || this.ctx.events.current.status === "stopped") return;
+    if (!this.started || !this.config.connect || this.stopping) return;
     this.loop.reconnect();
   }
 
@@ -167,6 +171,16 @@ class Link implements DeviceLink {
 
   checkFirmwareValidated(): Promise<boolean> {
     return this.device.checkFirmwareValidated();
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.loop.stop(() => this.leaveTopics());
+    await this.updates?.stop();
+  }
+
+  /** A graceful stop leaves every joined topic before the connection closes. */
+  private async leaveTopics(): Promise<void> {
+    await Promise.all([this.device.leave(), this.console?.leave(), this.extensions.leave()]);
   }
 
   /** A connection opened: join device once its params are gathered, then console. */

@@ -100,6 +100,11 @@ export class DeviceSession {
     return this.validation.checkAutoRevert();
   }
 
+  /** Leaves the device topic (a graceful stop); `dropped` follows with the connection. */
+  leave(): Promise<void> {
+    return this.topic.leave();
+  }
+
   /** The connection is gone: stop its timers and forget the channel. */
   dropped(): void {
     this.validation.cancel();

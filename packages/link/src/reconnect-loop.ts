@@ -18,6 +18,8 @@ import { baseUrl, loggableUrl } from "./socket-url.js";
 
 /** An attempt the transport has not settled this long after its own connect timeout is abandoned. */
 const ATTEMPT_GRACE_MS = 5_000;
+/** A graceful stop waits this long for the hub to acknowledge the topics it leaves, then closes anyway. */
+export const LEAVE_TIMEOUT_MS = 1_000;
 
 export interface ReconnectLoopPorts {
   transport: Transport;
@@ -82,8 +84,20 @@ export class ReconnectLoop {
     else void this.attempt();
   }
 
-  stop(): void {
-    this.abandon();
+  /**
+   * Stops for good: cancels every wait and, when connected, lets `leaveTopics` leave the joined topics
+   * (bounded by LEAVE_TIMEOUT_MS) before the connection closes normally.
+   */
+  async stop(leaveTopics: () => Promise<void>): Promise<void> {
+    this.networkWait?.cancel();
+    this.attemptTimer?.cancel();
+    this.watchdog?.cancel();
+    // A pending attempt's result, or the connection ending while the topics are left, is ignored.
+    this.generation++;
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn) await this.bounded(leaveTopics());
+    this.drop(conn);
     this.ctx.events.set({ status: "stopped", nextAttemptAt: undefined, connectedSince: undefined });
   }
 
@@ -110,6 +124,18 @@ export class ReconnectLoop {
   deviceLost(): void {
     this.stableTimer?.cancel();
     this.ctx.events.set({ status: "connected" });
+  }
+
+  /** Resolves when `work` settles or LEAVE_TIMEOUT_MS have passed on the Clock, whichever is first. */
+  private bounded(work: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.ctx.clock.setTimeout(resolve, LEAVE_TIMEOUT_MS);
+      const done = () => {
+        timer.cancel();
+        resolve();
+      };
+      work.then(done, done);
+    });
   }
 
   private abandon(): void {
@@ -222,10 +248,9 @@ export class ReconnectLoop {
     this.failed(classifyClose(info, this.ctx.clock.now()));
   }
 
-  /** Forgets the current connection and everything tied to it. */
-  private drop(): void {
+  /** Forgets the connection (the current one unless given) and everything tied to it, and closes it. */
+  private drop(conn = this.conn): void {
     this.generation++;
-    const conn = this.conn;
     this.conn = undefined;
     this.stableTimer?.cancel();
     this.stableTimer = undefined;

@@ -47,6 +47,16 @@ export class TopicSession {
     return this.joinedNow && (this.channel?.push(event, payload) ?? false);
   }
 
+  /**
+   * Leaves the joined channel (the server acknowledges or the connection ends) and forgets it, like
+   * `reset`; nothing more is delivered. Resolves at once when nothing is joined.
+   */
+  leave(): Promise<void> {
+    const channel = this.joinedNow ? this.channel : undefined;
+    this.reset();
+    return channel ? channel.leave() : Promise.resolve();
+  }
+
   /** Forgets the channel and the connection, and cancels any pending rejoin. */
   reset(): void {
     this.generation++;

@@ -1,7 +1,7 @@
 import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import { type Hub, startHub } from "@nerves-hub-ts/hub";
+import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
 import type { Extension, LinkConfig } from "@nerves-hub-ts/link";
 import { consoleTopic, deviceTopic } from "@nerves-hub-ts/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -366,5 +366,30 @@ describe("network wait, console and extensions against the hub", () => {
     expect(hub.sendConsole("dev-topics", "ls")).toBe(true);
     expect(await up).toEqual({ data: "echo ls" });
     unsubscribe();
+  });
+});
+
+describe("graceful stop", () => {
+  it("leaves device, console and extensions, then closes the websocket with code 1000", async () => {
+    const id = "dev-graceful-stop";
+    const d = secretDevice(id, "json", { remoteConsole: true });
+    await d.waitState((s) => s.topics.device && s.topics.console && s.topics.extensions);
+    const seen: HubEvent[] = [];
+    const off = hub.on("event", (e) => {
+      if ((e.type === "left" || e.type === "disconnected") && e.identifier === id) seen.push(e);
+    });
+    await d.link.stop();
+    await expect.poll(() => seen.length).toBe(4);
+    off();
+    expect(seen.slice(0, 3).map((e) => (e.type === "left" ? e.topic : e.type))).toEqual([
+      "device",
+      "console",
+      "extensions",
+    ]);
+    expect(seen[3]).toMatchObject({ type: "disconnected", code: 1000 });
+    expect(d.link.state()).toMatchObject({
+      status: "stopped",
+      topics: { device: false, console: false, extensions: false },
+    });
   });
 });

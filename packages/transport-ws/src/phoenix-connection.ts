@@ -20,8 +20,17 @@ interface TopicState {
   settle?: (status: "ok" | "error" | "timeout" | "closed", response?: unknown) => void;
 }
 
+/** A `phx_leave` waiting for the server's reply or `phx_close`. */
+interface PendingLeave {
+  topic: string;
+  joinRef: string;
+  done: () => void;
+}
+
 export class PhoenixConnection implements Connection {
   private readonly topics = new Map<string, TopicState>();
+  /** Keyed by the leave's ref. */
+  private readonly leaves = new Map<string, PendingLeave>();
   private readonly closeListeners: ((info: CloseInfo) => void)[] = [];
   private ended = false;
 
@@ -72,18 +81,15 @@ export class PhoenixConnection implements Connection {
         return true;
       },
       leave: () => {
-        if (state.status === "gone") return;
         const wasJoined = state.status === "joined";
         this.forget(state);
-        if (wasJoined && !this.ended) {
-          this.send({
-            topic,
-            event: PhxEvent.leave,
-            payload: {},
-            ref: this.socket.makeRef(),
-            join_ref: joinRef,
-          });
-        }
+        if (!wasJoined || this.ended) return Promise.resolve();
+        const ref = this.socket.makeRef();
+        const acknowledged = new Promise<void>((done) => {
+          this.leaves.set(ref, { topic, joinRef, done });
+        });
+        this.send({ topic, event: PhxEvent.leave, payload: {}, ref, join_ref: joinRef });
+        return acknowledged;
       },
     };
   }
@@ -117,6 +123,14 @@ export class PhoenixConnection implements Connection {
       if (t.settle) t.settle("closed");
       else this.forget(t);
     }
+    for (const ref of [...this.leaves.keys()]) this.leaveAcknowledged(ref);
+  }
+
+  private leaveAcknowledged(ref: string): void {
+    const leave = this.leaves.get(ref);
+    if (!leave) return;
+    this.leaves.delete(ref);
+    leave.done();
   }
 
   private send(message: PhoenixMessage): void {
@@ -131,6 +145,20 @@ export class PhoenixConnection implements Connection {
   private route(message: PhoenixMessage): void {
     const { topic, event, payload, ref } = message;
     if (topic === "phoenix") return; // heartbeat replies: phoenix's own business
+    if (event === PhxEvent.reply && ref && this.leaves.get(ref)?.topic === topic) {
+      this.leaveAcknowledged(ref);
+      return;
+    }
+    if (event === PhxEvent.close && this.leaves.size > 0) {
+      // The server closes the channel it left; the reply usually came first.
+      const joinRef = message.join_ref ?? null;
+      for (const [leaveRef, leave] of this.leaves) {
+        if (leave.topic === topic && (joinRef === null || joinRef === leave.joinRef)) {
+          this.leaveAcknowledged(leaveRef);
+          return;
+        }
+      }
+    }
     if (event === PhxEvent.reply) {
       const pending = ref ? this.topics.get(ref) : undefined;
       if (pending?.settle && pending.topic === topic) {

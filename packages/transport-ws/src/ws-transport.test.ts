@@ -9,6 +9,7 @@ import {
   MemoryLogger,
   StaticIdentity,
 } from "@nerves-hub-ts/link";
+import { replyFrame } from "@nerves-hub-ts/protocol";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startConnectProxy } from "./test-support/connect-proxy.js";
 import { startDevice } from "./test-support/device.js";
@@ -190,6 +191,42 @@ describe("wsTransport: topics and frames", () => {
     await until(() => rec.closed === 1);
   });
 
+  it("leave sends phx_leave and resolves on the ok reply, on phx_close, or when the connection ends", async () => {
+    const s = await rawServer();
+    const conn = await connect(s.url());
+    const peer = await s.peer();
+    const settled: string[] = [];
+    const joinAndLeave = async (topic: string) => {
+      const channel = conn.join(topic, {}, recorder().handlers);
+      await channel.joined;
+      const left = channel.leave().then(() => settled.push(topic));
+      const leave = await peer.frame((f) => f.event === "phx_leave" && f.topic === topic);
+      const join = await peer.frame((f) => f.event === "phx_join" && f.topic === topic);
+      expect(leave.joinRef).toBe(join.joinRef);
+      expect(channel.push("x", {})).toBe(false);
+      return { left, leave };
+    };
+    const a = await joinAndLeave("a");
+    const b = await joinAndLeave("b");
+    const c = await joinAndLeave("c");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toEqual([]);
+    peer.send(replyFrame(a.leave, "ok", {}));
+    await a.left;
+    peer.send({
+      joinRef: b.leave.joinRef,
+      ref: b.leave.joinRef,
+      topic: "b",
+      event: "phx_close",
+      payload: {},
+    });
+    await b.left;
+    expect(settled).toEqual(["a", "b"]);
+    peer.ws.close(1000);
+    await c.left;
+    expect(settled).toEqual(["a", "b", "c"]);
+  });
+
   it("rejects a refused join and a join that gets no reply", async () => {
     const s = await rawServer({
       joinReply: (f) =>
@@ -314,6 +351,7 @@ describe("wsTransport: closing", () => {
     second.close();
     const peer = await s.peer(1);
     await until(() => peer.closed !== undefined);
+    expect(peer.closed).toEqual({ code: 1000 });
     expect(secondCloses).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ import { loggableProxy, proxyFor, TunnelAgent } from "./proxy-tunnel.js";
 const NEVER_MS = 2 ** 31 - 1;
 /** After a local close, stop waiting for the server's close frame after this long. */
 const CLOSE_GRACE_MS = 1_000;
+/** The websocket close code of a local close (RFC 6455 normal closure). */
+const NORMAL_CLOSURE = 1000;
 
 export interface WsTransportOptions {
   logger?: Logger;
@@ -128,7 +130,7 @@ function openConnection(request: ConnectRequest, ctx: Context): Promise<Connecti
     });
 
     const shutDown = () => {
-      socket.disconnect();
+      socket.disconnect(undefined, NORMAL_CLOSURE, "");
       const current = ws;
       if (current) setTimeout(() => current.terminate(), CLOSE_GRACE_MS).unref();
     };

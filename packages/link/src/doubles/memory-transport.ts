@@ -35,6 +35,8 @@ export class MemoryTransport implements Transport {
   private outcomes: ConnectOutcome[] = [];
   /** Decides join replies; default: `ok` with an empty response. */
   joinReply: (topic: string, params: unknown) => JoinOutcome = () => ({ status: "ok", response: {} });
+  /** Whether the server acknowledges a leave of `topic` at once (default) or not until `ackLeave`. */
+  leaveReply: (topic: string) => "ok" | "pending" = () => "ok";
 
   /** Queues the outcomes of the next connect attempts (after the queue: accept). */
   script(...outcomes: ConnectOutcome[]): this {
@@ -69,12 +71,16 @@ interface MemoryChannel {
   handlers: TopicHandlers;
   state: "joining" | "joined" | "gone";
   settle?: (outcome: Exclude<JoinOutcome, "pending">) => void;
+  /** Resolves the device's pending leave. */
+  leaveAcked?: () => void;
 }
 
 /** One scripted connection. */
 export class MemoryConnection implements Connection {
   readonly joins: { topic: string; params: unknown }[] = [];
   readonly pushed: Pushed[] = [];
+  /** Topics the device left (`phx_leave`), in order. */
+  readonly leaves: string[] = [];
   closedByClient = false;
   private closeListeners: ((info: CloseInfo) => void)[] = [];
   private channels: MemoryChannel[] = [];
@@ -119,9 +125,21 @@ export class MemoryConnection implements Connection {
         return true;
       },
       leave: () => {
+        const wasJoined = ch.state === "joined";
         ch.state = "gone";
+        if (!wasJoined || !this.open) return Promise.resolve();
+        this.leaves.push(topic);
+        return new Promise<void>((resolve) => {
+          ch.leaveAcked = resolve;
+          if (this.transport.leaveReply(topic) === "ok") queueMicrotask(resolve);
+        });
       },
     };
+  }
+
+  /** The server acknowledges every pending leave of `topic`. */
+  ackLeave(topic: string): void {
+    for (const c of this.channels) if (c.topic === topic) c.leaveAcked?.();
   }
 
   /** Answers the oldest pending join of `topic`. */
@@ -191,6 +209,7 @@ export class MemoryConnection implements Connection {
       if (c.state === "joining") c.state = "gone";
       c.settle?.({ status: "ok" });
       c.state = "gone";
+      c.leaveAcked?.();
     }
   }
 }

@@ -93,8 +93,12 @@ export interface Channel {
   readonly joined: Promise<unknown>;
   /** Sends an event; false (and dropped) unless the join succeeded and the channel is still usable. */
   push(event: string, payload: unknown): boolean;
-  /** Leaves the topic; no more messages are delivered. */
-  leave(): void;
+  /**
+   * Leaves the topic (`phx_leave` when it is joined); no more messages are delivered. Resolves once
+   * the server acknowledges (its `ok` reply or `phx_close`) or the connection ends; never rejects.
+   * The caller bounds the wait.
+   */
+  leave(): Promise<void>;
 }
 
 /** One open websocket with the Phoenix protocol on top. */
@@ -105,7 +109,7 @@ export interface Connection {
   join(topic: string, params: unknown, handlers: TopicHandlers): Channel;
   /** Called once when the connection ends for any reason other than `close()`. */
   onClose(listener: (info: CloseInfo) => void): void;
-  /** Closes the connection; no close listener is called for it. */
+  /** Closes the connection normally (websocket close code 1000); no close listener is called for it. */
   close(): void;
 }
 
