@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Hub, startHub } from "../hub.js";
+import { testPki } from "../test-support/fixtures.js";
+import { rawGet } from "../test-support/raw-http.js";
 import type { FirmwareRecord } from "./store.js";
 
 interface Fetched {
@@ -128,15 +130,44 @@ describe("serving", () => {
 describe("faults", () => {
   const url = (identifier: string) => hub.firmwareUrl(fw.uuid, { identifier });
 
-  it("cuts the body after n bytes, once", async () => {
-    hub.injectFault({ identifier: "cut" }, { cutAfterBytes: 70_000, once: true });
+  it.each([70_000, 1_500_000])("cuts the body after %i bytes, once; a resume completes it", async (n) => {
+    hub.injectFault({ identifier: "cut" }, { cutAfterBytes: n, once: true });
     const r = await get(url("cut"));
     expect(r.aborted).toBe(true);
-    expect(r.body.length).toBe(70_000);
-    expect(r.body.equals(Buffer.from(bytes.subarray(0, 70_000)))).toBe(true);
-    const again = await get(url("cut"), { range: "bytes=70000-" });
+    expect(r.body.length).toBe(n);
+    expect(r.body.equals(Buffer.from(bytes.subarray(0, n)))).toBe(true);
+    const again = await get(url("cut"), { range: `bytes=${n}-` });
     expect(again.status).toBe(206);
     expect(Buffer.concat([r.body, again.body]).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it.each([0, 1, 65_536, 70_000, 1_500_000])(
+    "puts exactly %i body bytes on the wire after a full-size header, then FIN",
+    async (n) => {
+      hub.injectFault({ identifier: "wire" }, { cutAfterBytes: n, once: true });
+      const r = await rawGet(url("wire"));
+      expect(r.head).toMatch(/^HTTP\/1\.1 200 /);
+      expect(r.head).toContain(`content-length: ${bytes.length}`);
+      expect(r.body.length).toBe(n);
+      expect(r.body.equals(Buffer.from(bytes.subarray(0, n)))).toBe(true);
+      expect(r.ending).toBe("fin");
+    },
+  );
+
+  it("counts a cut from the start of the requested range", async () => {
+    hub.injectFault({ identifier: "ranged-cut" }, { cutAfterBytes: 1000, once: true });
+    const ranged = await get(url("ranged-cut"), { range: "bytes=5000-" });
+    expect(ranged.status).toBe(206);
+    expect(ranged.aborted).toBe(true);
+    expect(ranged.body.equals(Buffer.from(bytes.subarray(5000, 6000)))).toBe(true);
+  });
+
+  it("does not reset a cut connection when the client writes after the cut", async () => {
+    // A reset would make the client's kernel discard what it had received but not read yet.
+    hub.injectFault({ identifier: "chatty" }, { cutAfterBytes: 1_500_000, once: true });
+    const r = await rawGet(url("chatty"), { writeAfterFirstData: "GET / HTTP/1.1\r\nhost: x\r\n\r\n" });
+    expect(r.body.length).toBe(1_500_000);
+    expect(r.ending).toBe("fin");
   });
 
   it("answers a 5xx once, then serves", async () => {
@@ -188,5 +219,27 @@ describe("faults", () => {
     const seen = hub.waitFor((e) => e.type === "firmware_download" && e.identifier === "watched");
     await get(url("watched"), { range: "bytes=0-9" });
     await expect(seen).resolves.toMatchObject({ firmwareUuid: fw.uuid, range: "bytes=0-9", fault: null });
+  });
+});
+
+describe("cuts over TLS", () => {
+  let tlsHub: Hub;
+  let ca: string;
+  beforeAll(async () => {
+    const pki = await testPki();
+    ca = pki.ca.certPem;
+    tlsHub = await startHub({ tls: pki.server });
+  });
+  afterAll(() => tlsHub.close());
+
+  it("delivers exactly the bytes before the cut, then close_notify and FIN", async () => {
+    const rec = await tlsHub.addFirmware(bytes);
+    tlsHub.injectFault({ identifier: "tls-cut" }, { cutAfterBytes: 1_500_000, once: true });
+    const r = await rawGet(tlsHub.firmwareUrl(rec.uuid, { identifier: "tls-cut" }), {
+      ca,
+      writeAfterFirstData: "GET / HTTP/1.1\r\nhost: x\r\n\r\n",
+    });
+    expect(r.body.equals(Buffer.from(bytes.subarray(0, 1_500_000)))).toBe(true);
+    expect(r.ending).toBe("fin");
   });
 });

@@ -23,6 +23,23 @@ async function* readChunks(record: FirmwareRecord, range: ByteRange): AsyncGener
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a cut connection may stay half-closed before the hub drops it. */
+const CUT_LINGER_MS = 30_000;
+
+/**
+ * Ends the connection mid-body after exactly the bytes written so far: the socket flushes them and
+ * sends FIN (TLS: close_notify first), and keeps reading until the client closes. Destroying it
+ * instead would reset the connection as soon as the client sent anything more, and a reset makes the
+ * client's kernel throw away bytes it had received but not yet read.
+ */
+function cutConnection(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return;
+  socket.end();
+  const linger = setTimeout(() => socket.destroy(), CUT_LINGER_MS).unref();
+  socket.once("close", () => clearTimeout(linger));
+}
+
 function describe(fault: FirmwareFault | undefined): string | null {
   return fault ? JSON.stringify(fault) : null;
 }
@@ -120,9 +137,7 @@ async function streamBody(
     const cut = fault?.cutAfterBytes;
     if (cut !== undefined && sent + chunk.length >= cut) {
       res.write(chunk.subarray(0, cut - sent));
-      // Let the partial bytes leave, then drop the connection mid-body.
-      await new Promise<void>((r) => res.once("drain", r).write("", () => r()));
-      res.socket?.destroy();
+      cutConnection(res);
       return;
     }
     if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
