@@ -60,7 +60,9 @@ export type LinkEvent =
   /** Every server message on a joined topic (console messages are how a console adapter plugs in). */
   | { type: "message"; topic: string; event: string; payload: unknown }
   /** The hub's `Date` differs from the device clock by more than 30 s. Positive: device is ahead. */
-  | { type: "clock-skew"; skewMs: number };
+  | { type: "clock-skew"; skewMs: number }
+  /** The hub answered a heartbeat after `rttMs` (from transports that measure it, like transport-ws). */
+  | { type: "heartbeat"; rttMs: number };
 
 const TLS_CLOCK_CODES = new Set(["CERT_NOT_YET_VALID"]);
 

@@ -72,6 +72,21 @@ describe("reconnect backoff", () => {
     expect(h.link.state().status).toBe("joined");
   });
 
+  it("passes the transport's heartbeat round trips on as link events", async () => {
+    const h = harness();
+    await startJoined(h);
+    const first = h.transport.current;
+    first?.heartbeatAnswered(12.5);
+    h.link.reconnect();
+    await settle();
+    first?.heartbeatAnswered(99);
+    h.transport.current?.heartbeatAnswered(3);
+    expect(h.events.filter((e) => e.type === "heartbeat")).toEqual([
+      { type: "heartbeat", rttMs: 12.5 },
+      { type: "heartbeat", rttMs: 3 },
+    ]);
+  });
+
   it("uses a fixed socket.reconnectAfterMs list as is", async () => {
     const h = harness({ config: { socket: { reconnectAfterMs: [200, 700] } }, random: [0.9] });
     h.transport.refuse("tcp").refuse("tcp").refuse("tcp");

@@ -235,6 +235,9 @@ export class ReconnectLoop {
     this.target.connected();
     this.clockHint.forget();
     conn.onClose((info) => this.connectionLost(conn, info));
+    conn.onHeartbeat?.((rttMs) => {
+      if (conn === this.conn) events.emit({ type: "heartbeat", rttMs });
+    });
     this.ctx.alarms.clear(AlarmId.disconnected);
     events.set({ status: "connected", connectedSince: clock.now() });
     log.info("connected to hub", { url: events.current.url });

@@ -83,6 +83,7 @@ export class MemoryConnection implements Connection {
   readonly leaves: string[] = [];
   closedByClient = false;
   private closeListeners: ((info: CloseInfo) => void)[] = [];
+  private heartbeatListeners: ((rttMs: number) => void)[] = [];
   private channels: MemoryChannel[] = [];
   private open = true;
 
@@ -151,6 +152,16 @@ export class MemoryConnection implements Connection {
 
   onClose(listener: (info: CloseInfo) => void): void {
     this.closeListeners.push(listener);
+  }
+
+  onHeartbeat(listener: (rttMs: number) => void): void {
+    this.heartbeatListeners.push(listener);
+  }
+
+  /** The server answers a heartbeat; the transport measured `rttMs`. */
+  heartbeatAnswered(rttMs: number): void {
+    if (!this.open) return;
+    for (const l of this.heartbeatListeners) l(rttMs);
   }
 
   close(): void {

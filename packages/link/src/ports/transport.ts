@@ -109,6 +109,8 @@ export interface Connection {
   join(topic: string, params: unknown, handlers: TopicHandlers): Channel;
   /** Called once when the connection ends for any reason other than `close()`. */
   onClose(listener: (info: CloseInfo) => void): void;
+  /** Optional: calls `listener` with the round trip (ms) of every heartbeat the hub answers. */
+  onHeartbeat?(listener: (rttMs: number) => void): void;
   /** Closes the connection normally (websocket close code 1000); no close listener is called for it. */
   close(): void;
 }
