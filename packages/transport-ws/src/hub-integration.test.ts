@@ -369,6 +369,16 @@ describe("network wait, console and extensions against the hub", () => {
   });
 });
 
+describe("heartbeats", () => {
+  it("the link reports each heartbeat's round trip to the hub", async () => {
+    const d = secretDevice("dev-heartbeat", "msgpack", { heartbeatIntervalMs: 100 });
+    const event = await d.waitFor((e) => e.type === "heartbeat");
+    expect(event).toEqual({ type: "heartbeat", rttMs: expect.any(Number) });
+    expect((event as { rttMs: number }).rttMs).toBeGreaterThanOrEqual(0);
+    expect((event as { rttMs: number }).rttMs).toBeLessThan(100);
+  });
+});
+
 describe("graceful stop", () => {
   it("leaves device, console and extensions, then closes the websocket with code 1000", async () => {
     const id = "dev-graceful-stop";

@@ -2,16 +2,22 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
-import type { Clock, NetworkProbe, ProbeTarget, Random } from "@nerves-hub-ts/link";
+import type { Clock, NetworkProbe, ProbeTarget, Random, TimerHandle } from "@nerves-hub-ts/link";
 
 /** The system wall clock and real timers. */
 export const nodeClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
+  setTimeout: (fn, ms) => new NodeTimer(setTimeout(fn, ms)),
 };
+
+/** A pending timer (a class rather than a closure: a fleet holds thousands). */
+class NodeTimer implements TimerHandle {
+  constructor(private readonly timeout: ReturnType<typeof setTimeout>) {}
+
+  cancel(): void {
+    clearTimeout(this.timeout);
+  }
+}
 
 /** Cryptographically random numbers in [0, 1) (nerves_hub_link seeds its jitter from crypto bytes). */
 export const nodeRandom: Random = {

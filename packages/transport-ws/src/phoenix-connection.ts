@@ -12,12 +12,70 @@ import { PhxEvent } from "@nerves-hub-ts/protocol";
 import type { Socket } from "phoenix";
 import type { PhoenixMessage } from "./frame-codec.js";
 
-interface TopicState {
-  topic: string;
-  joinRef: string;
-  handlers: TopicHandlers;
-  status: "joining" | "joined" | "gone";
-  settle?: (status: "ok" | "error" | "timeout" | "closed", response?: unknown) => void;
+/** Phoenix's own topic: heartbeats and their replies. */
+const PHOENIX_TOPIC = "phoenix";
+
+/** How the connection closes its websocket. */
+export interface TransportHandle {
+  shutDown(): void;
+}
+
+type JoinStatus = "ok" | "error" | "timeout" | "closed";
+
+/** One join of a topic on this connection: the link's Channel. */
+class TopicChannel implements Channel {
+  status: "joining" | "joined" | "gone" = "joining";
+  readonly joined: Promise<unknown>;
+  private answer?: { resolve(response: unknown): void; reject(error: JoinError): void };
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly conn: PhoenixConnection,
+    readonly topic: string,
+    readonly joinRef: string,
+    readonly handlers: TopicHandlers,
+  ) {
+    this.joined = new Promise<unknown>((resolve, reject) => {
+      this.answer = { resolve, reject };
+    });
+  }
+
+  /** Waits `timeoutMs` for the join reply. */
+  awaitReply(timeoutMs: number): void {
+    this.timer = setTimeout(() => this.settle("timeout"), timeoutMs);
+  }
+
+  get pending(): boolean {
+    return this.answer !== undefined;
+  }
+
+  settle(status: JoinStatus, response?: unknown): void {
+    const answer = this.answer;
+    if (!answer) return;
+    this.answer = undefined;
+    clearTimeout(this.timer);
+    if (status === "ok" && this.status === "joining") {
+      this.status = "joined";
+      answer.resolve(response);
+      return;
+    }
+    this.conn.forget(this);
+    if (status === "error")
+      answer.reject(new JoinError("refused", `the hub refused to join ${this.topic}`, response));
+    else if (status === "timeout")
+      answer.reject(new JoinError("timeout", `no reply to the ${this.topic} join`));
+    else answer.reject(new JoinError("closed", "connection closed"));
+  }
+
+  push(event: string, payload: unknown): boolean {
+    return this.status === "joined" && this.conn.pushOn(this, event, payload);
+  }
+
+  leave(): Promise<void> {
+    const wasJoined = this.status === "joined";
+    this.conn.forget(this);
+    return wasJoined ? this.conn.leave(this) : Promise.resolve();
+  }
 }
 
 /** A `phx_leave` waiting for the server's reply or `phx_close`. */
@@ -28,17 +86,20 @@ interface PendingLeave {
 }
 
 export class PhoenixConnection implements Connection {
-  private readonly topics = new Map<string, TopicState>();
+  /** Keyed by join ref. */
+  private readonly topics = new Map<string, TopicChannel>();
   /** Keyed by the leave's ref. */
   private readonly leaves = new Map<string, PendingLeave>();
   private readonly closeListeners: ((info: CloseInfo) => void)[] = [];
+  private heartbeatListeners?: ((rttMs: number) => void)[];
+  private heartbeat?: { ref: string; sentAt: number };
   private ended = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly joinTimeoutMs: number,
     private readonly log: Logger,
-    private readonly closeTransport: () => void,
+    private readonly transport: TransportHandle,
     readonly localAddress?: string,
   ) {
     socket.onMessage((message) => this.route(message as PhoenixMessage));
@@ -47,61 +108,31 @@ export class PhoenixConnection implements Connection {
   join(topic: string, params: unknown, handlers: TopicHandlers): Channel {
     // Joining a topic again replaces the earlier join, as the server does.
     for (const t of this.topics.values()) if (t.topic === topic) this.forget(t);
-    const joinRef = this.socket.makeRef();
-    const state: TopicState = { topic, joinRef, handlers, status: "joining" };
-    const joined = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => state.settle?.("timeout"), this.joinTimeoutMs);
-      state.settle = (status, response) => {
-        clearTimeout(timer);
-        state.settle = undefined;
-        if (status === "ok" && state.status === "joining") {
-          state.status = "joined";
-          resolve(response);
-          return;
-        }
-        this.forget(state);
-        if (status === "error")
-          reject(new JoinError("refused", `the hub refused to join ${topic}`, response));
-        else if (status === "timeout") reject(new JoinError("timeout", `no reply to the ${topic} join`));
-        else reject(new JoinError("closed", "connection closed"));
-      };
-    });
+    const channel = new TopicChannel(this, topic, this.socket.makeRef(), handlers);
     if (this.ended) {
-      state.settle?.("closed");
+      channel.settle("closed");
     } else {
-      this.topics.set(joinRef, state);
-      this.send({ topic, event: PhxEvent.join, payload: params, ref: joinRef, join_ref: joinRef });
+      this.topics.set(channel.joinRef, channel);
+      channel.awaitReply(this.joinTimeoutMs);
+      const ref = channel.joinRef;
+      this.send({ topic, event: PhxEvent.join, payload: params, ref, join_ref: ref });
     }
-    return {
-      topic,
-      joined,
-      push: (event, payload) => {
-        if (this.ended || state.status !== "joined" || !this.socket.isConnected()) return false;
-        this.send({ topic, event, payload, ref: this.socket.makeRef(), join_ref: joinRef });
-        return true;
-      },
-      leave: () => {
-        const wasJoined = state.status === "joined";
-        this.forget(state);
-        if (!wasJoined || this.ended) return Promise.resolve();
-        const ref = this.socket.makeRef();
-        const acknowledged = new Promise<void>((done) => {
-          this.leaves.set(ref, { topic, joinRef, done });
-        });
-        this.send({ topic, event: PhxEvent.leave, payload: {}, ref, join_ref: joinRef });
-        return acknowledged;
-      },
-    };
+    return channel;
   }
 
   onClose(listener: (info: CloseInfo) => void): void {
     this.closeListeners.push(listener);
   }
 
+  onHeartbeat(listener: (rttMs: number) => void): void {
+    this.heartbeatListeners ??= [];
+    this.heartbeatListeners.push(listener);
+  }
+
   close(): void {
     if (this.ended) return;
     this.end();
-    this.closeTransport();
+    this.transport.shutDown();
   }
 
   /** The websocket ended without `close()`: tell the link once. */
@@ -117,10 +148,41 @@ export class PhoenixConnection implements Connection {
     }
   }
 
+  /** Phoenix is sending a heartbeat with `ref`; its reply times the round trip. */
+  heartbeatSent(ref: string): void {
+    if (this.heartbeatListeners) this.heartbeat = { ref, sentAt: performance.now() };
+  }
+
+  /** @internal A joined channel's push. */
+  pushOn(channel: TopicChannel, event: string, payload: unknown): boolean {
+    if (this.ended || !this.socket.isConnected()) return false;
+    const { topic, joinRef } = channel;
+    this.send({ topic, event, payload, ref: this.socket.makeRef(), join_ref: joinRef });
+    return true;
+  }
+
+  /** @internal Sends `phx_leave` for a joined channel; resolves on the server's acknowledgement. */
+  leave(channel: TopicChannel): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    const { topic, joinRef } = channel;
+    const ref = this.socket.makeRef();
+    const acknowledged = new Promise<void>((done) => {
+      this.leaves.set(ref, { topic, joinRef, done });
+    });
+    this.send({ topic, event: PhxEvent.leave, payload: {}, ref, join_ref: joinRef });
+    return acknowledged;
+  }
+
+  /** @internal No more messages for `channel`. */
+  forget(channel: TopicChannel): void {
+    channel.status = "gone";
+    this.topics.delete(channel.joinRef);
+  }
+
   private end(): void {
     this.ended = true;
     for (const t of [...this.topics.values()]) {
-      if (t.settle) t.settle("closed");
+      if (t.pending) t.settle("closed");
       else this.forget(t);
     }
     for (const ref of [...this.leaves.keys()]) this.leaveAcknowledged(ref);
@@ -137,14 +199,27 @@ export class PhoenixConnection implements Connection {
     this.socket.push(message);
   }
 
-  private forget(state: TopicState): void {
-    state.status = "gone";
-    this.topics.delete(state.joinRef);
+  private heartbeatReplied(ref: string | null | undefined): void {
+    const sent = this.heartbeat;
+    if (!sent || sent.ref !== ref || !this.heartbeatListeners) return;
+    this.heartbeat = undefined;
+    const rttMs = performance.now() - sent.sentAt;
+    for (const listener of this.heartbeatListeners) {
+      try {
+        listener(rttMs);
+      } catch (e) {
+        this.log.error("heartbeat listener failed", { error: (e as Error).message });
+      }
+    }
   }
 
   private route(message: PhoenixMessage): void {
     const { topic, event, payload, ref } = message;
-    if (topic === "phoenix") return; // heartbeat replies: phoenix's own business
+    if (topic === PHOENIX_TOPIC) {
+      // Phoenix itself keeps the heartbeat going; this only times it.
+      if (event === PhxEvent.reply) this.heartbeatReplied(ref);
+      return;
+    }
     if (event === PhxEvent.reply && ref && this.leaves.get(ref)?.topic === topic) {
       this.leaveAcknowledged(ref);
       return;
@@ -161,27 +236,27 @@ export class PhoenixConnection implements Connection {
     }
     if (event === PhxEvent.reply) {
       const pending = ref ? this.topics.get(ref) : undefined;
-      if (pending?.settle && pending.topic === topic) {
+      if (pending?.pending && pending.topic === topic) {
         const reply = payload as { status?: unknown; response?: unknown } | null;
         pending.settle(reply?.status === "ok" ? "ok" : "error", reply?.response);
       }
       // Replies to pushes are tolerated and ignored (the server normally sends none).
       return;
     }
-    const state = this.joinedTopic(topic, message.join_ref ?? null);
-    if (!state) {
+    const channel = this.joinedTopic(topic, message.join_ref ?? null);
+    if (!channel) {
       this.log.debug("message for a topic that is not joined; ignored", { topic, event });
       return;
     }
     try {
       if (event === PhxEvent.error) {
-        this.forget(state);
-        state.handlers.onError(payload);
+        this.forget(channel);
+        channel.handlers.onError(payload);
       } else if (event === PhxEvent.close) {
-        this.forget(state);
-        state.handlers.onClose();
+        this.forget(channel);
+        channel.handlers.onClose();
       } else {
-        state.handlers.onMessage(event, payload);
+        channel.handlers.onMessage(event, payload);
       }
     } catch (e) {
       // A throwing handler must not take the websocket down with it.
@@ -189,7 +264,7 @@ export class PhoenixConnection implements Connection {
     }
   }
 
-  private joinedTopic(topic: string, joinRef: string | null): TopicState | undefined {
+  private joinedTopic(topic: string, joinRef: string | null): TopicChannel | undefined {
     for (const t of this.topics.values()) {
       if (t.topic === topic && t.status === "joined" && (joinRef === null || joinRef === t.joinRef)) return t;
     }

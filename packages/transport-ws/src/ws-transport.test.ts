@@ -326,6 +326,20 @@ describe("wsTransport: closing", () => {
     expect(peer.received.filter((f) => f.event === "heartbeat")).toHaveLength(1);
   });
 
+  it("times every heartbeat from send to the hub's reply", async () => {
+    const s = await rawServer({ heartbeats: false });
+    const conn = await connect(s.url(), { heartbeatIntervalMs: 1_000 });
+    const rtts: number[] = [];
+    conn.onHeartbeat?.((rttMs) => rtts.push(rttMs));
+    const peer = await s.peer();
+    const heartbeat = await peer.frame((f) => f.topic === "phoenix" && f.event === "heartbeat", 3_000);
+    await new Promise((r) => setTimeout(r, 150));
+    peer.send(replyFrame(heartbeat, "ok", {}));
+    await until(() => rtts.length === 1);
+    expect(rtts[0]).toBeGreaterThanOrEqual(145);
+    expect(rtts[0]).toBeLessThan(1_000);
+  });
+
   it("keeps a connection whose heartbeats are answered", async () => {
     const s = await rawServer();
     const conn = await connect(s.url(), { heartbeatIntervalMs: 50 });
@@ -353,6 +367,22 @@ describe("wsTransport: closing", () => {
     await until(() => peer.closed !== undefined);
     expect(peer.closed).toEqual({ code: 1000 });
     expect(secondCloses).toEqual([]);
+  });
+});
+
+describe("wsTransport: one class for every connection", () => {
+  it("phoenix builds every connection's websocket from the same class", async () => {
+    const s = await rawServer();
+    const transport = wsTransport({ env: {} });
+    const a = await transport.connect(request(s.url()));
+    const b = await transport.connect(request(s.url(), { serializer: "msgpack" }));
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const websocketClass = (c: Connection) =>
+      (c as unknown as { socket: { transport: unknown } }).socket.transport;
+    expect(websocketClass(a)).toBe(websocketClass(b));
   });
 });
 
