@@ -9,7 +9,6 @@
 import { parseArgs } from "node:util";
 import {
   DEFAULT_OPTIONS,
-  meterHeartbeats,
   openSimulation,
   percentile,
   Reservoir,
@@ -66,7 +65,9 @@ const sim = await openSimulation({
   },
 });
 const heartbeats = new Reservoir(100_000);
-const stopMeter = meterHeartbeats((rtt) => heartbeats.add(rtt));
+const stopMeter = sim.fleet.on((_device, event) => {
+  if (event.type === "heartbeat") heartbeats.add(event.rttMs);
+});
 const baseline = await rss();
 const progress = setInterval(() => {
   const c = sim.fleet.counts();

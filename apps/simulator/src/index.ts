@@ -41,6 +41,5 @@ export {
   SimulatorConfigError,
 } from "./simulation.js";
 export { percentile, Reservoir } from "./stats.js";
-export { meterHeartbeats } from "./stopgap/heartbeat-meter.js";
 export { LiveView, type ViewOutput } from "./view/live-view.js";
 export { type Align, renderTable } from "./view/table.js";

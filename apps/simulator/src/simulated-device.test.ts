@@ -17,6 +17,14 @@ const deviceJoin = (conn: { joins: { topic: string; params: unknown }[] }) =>
   conn.joins.find((j) => j.topic === "device")?.params as Record<string, unknown>;
 
 describe("SimulatedDevice", () => {
+  it("tells its fleet every heartbeat round trip the link reports", async () => {
+    const { world, d } = device();
+    d.start();
+    await flush();
+    world.transport.current?.heartbeatAnswered(4.5);
+    expect(world.events.map((e) => e.event)).toContainEqual({ type: "heartbeat", rttMs: 4.5 });
+  });
+
   it("joins with its firmware facts as nerves_fw_* join params", async () => {
     const { world, d } = device();
     d.start();

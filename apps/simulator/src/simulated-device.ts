@@ -44,7 +44,8 @@ export type DeviceEvent =
   | { type: "installed" }
   | { type: "update-failed"; reason: string }
   | { type: "rebooting"; into: FirmwareFacts }
-  | { type: "updated"; from: FirmwareFacts; to: FirmwareFacts };
+  | { type: "updated"; from: FirmwareFacts; to: FirmwareFacts }
+  | { type: "heartbeat"; rttMs: number };
 
 /** What every device of a fleet shares: one transport, clock, update strategy and config. */
 export interface DeviceEnvironment {
@@ -172,6 +173,10 @@ export class SimulatedDevice implements Client {
   }
 
   readonly #onLinkEvent = (event: LinkEvent): void => {
+    if (event.type === "heartbeat") {
+      this.env.observe(this, { type: "heartbeat", rttMs: event.rttMs });
+      return;
+    }
     if (event.type === "error") {
       this.lastError = event.error;
       this.env.observe(this, { type: "link-error", error: event.error });

@@ -2,7 +2,6 @@
 // end of the hold, heartbeat round trips in its first and second half, and connections lost meanwhile.
 
 import { mib, ms, percentile, Reservoir } from "../stats.js";
-import { meterHeartbeats } from "../stopgap/heartbeat-meter.js";
 import {
   bringOnline,
   joinProblems,
@@ -35,10 +34,10 @@ export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<
 
   const halves = [new Reservoir(10_000), new Reservoir(10_000)];
   let half = 0;
-  const stopMeter = meterHeartbeats((rtt) => halves[half]?.add(rtt));
   let drops = 0;
   const off = fleet.on((_d, event) => {
-    if (event.type === "dropped") drops++;
+    if (event.type === "heartbeat") halves[half]?.add(event.rttMs);
+    else if (event.type === "dropped") drops++;
   });
   global.gc?.();
   const start = sampleMemory();
@@ -49,7 +48,6 @@ export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<
   await fleet.until(() => false, options.durationMs / 2, 250);
   global.gc?.();
   const end = sampleMemory();
-  stopMeter();
   off();
 
   const [first, second] = halves as [Reservoir, Reservoir];
