@@ -84,6 +84,12 @@ describe("nerves-hub-dev", () => {
     expect(out.at(-1)).toMatch(/productKeys\[0\]\.key/);
   });
 
+  it("refuses a backlog that is not a positive integer", async () => {
+    const r = await runCli(["serve", "--port", "0", "--backlog", "lots", "--log-level", "silent"], io);
+    expect(r.code).toBe(1);
+    expect(out.at(-1)).toBe("ERR nerves-hub-dev: --backlog must be a positive integer, got lots");
+  });
+
   it("prints usage for an unknown command", async () => {
     expect((await runCli(["frobnicate"], io)).code).toBe(2);
     expect(out.at(-1)).toContain("usage:");

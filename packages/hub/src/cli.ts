@@ -11,6 +11,7 @@ import type { Hub } from "./hub.js";
 export const USAGE = `usage:
   nerves-hub-dev serve [--host 127.0.0.1] [--port 4001] [--tls | --plain] [--cert-dir DIR]
                        [--firmware-dir DIR] [--config FILE.json] [--token TOKEN] [--log-level info]
+                       [--backlog 8192]
   nerves-hub-dev certs DIR [--device ID]... [--host NAME]...`;
 
 export interface CliIo {
@@ -35,12 +36,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ code: number;
           config: { type: "string" },
           token: { type: "string" },
           "log-level": { type: "string", default: "info" },
+          backlog: { type: "string" },
         },
       });
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new Error(`--port must be 0..65535, got ${values.port}`);
       if (values.tls && values.plain) throw new Error("--tls and --plain exclude each other");
+      const backlog = values.backlog === undefined ? undefined : Number(values.backlog);
+      if (backlog !== undefined && !(Number.isSafeInteger(backlog) && backlog > 0))
+        throw new Error(`--backlog must be a positive integer, got ${values.backlog}`);
       const { hub, lines } = await serve({
         host: values.host,
         port,
@@ -50,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ code: number;
         ...(values["firmware-dir"] ? { firmwareDir: values["firmware-dir"] } : {}),
         ...(values.config ? { configPath: values.config } : {}),
         ...(values.token ? { operatorToken: values.token } : {}),
+        ...(backlog !== undefined ? { backlog } : {}),
         logger: cliLogger(values["log-level"]),
       });
       for (const line of lines) io.out(line);

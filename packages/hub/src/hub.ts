@@ -34,6 +34,13 @@ export interface HubOptions {
   /** Port; default 0 (a free port). */
   port?: number;
   /**
+   * Length of the queue of connections the kernel has accepted and the hub has not yet taken
+   * (`listen` backlog). Default 8192; Linux caps it at `net.core.somaxconn`. Node's default of 511
+   * overflows when a fleet reconnects at once: the overflowing handshakes are dropped and retried
+   * from 1 s on, and a device whose handshake the kernel gave up on is reset when it sends.
+   */
+  backlog?: number;
+  /**
    * Serve HTTPS/WSS with this server certificate. The hub requests a client certificate but
    * verifies it itself against registered signer CAs, so shared-secret devices connect too.
    */
@@ -390,8 +397,14 @@ export class Hub {
   }
 }
 
+/** Default listen backlog: see `HubOptions.backlog`. */
+const DEFAULT_BACKLOG = 8192;
+
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const host = options.host ?? "127.0.0.1";
+  const backlog = options.backlog ?? DEFAULT_BACKLOG;
+  if (!Number.isSafeInteger(backlog) || backlog < 1)
+    throw new RangeError(`backlog must be a positive integer, got ${String(options.backlog)}`);
   const log = options.logger ?? pino({ level: "silent" });
   const operatorToken = options.operatorToken ?? randomBytes(24).toString("base64url");
   const core = new HubCore({
@@ -469,7 +482,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen({ port: options.port ?? 0, host, backlog }, () => {
       server.off("error", reject);
       resolve();
     });

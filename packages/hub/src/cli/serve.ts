@@ -15,6 +15,8 @@ export interface ServeOptions {
   firmwareDir?: string;
   configPath?: string;
   operatorToken?: string;
+  /** Listen backlog (HubOptions.backlog). */
+  backlog?: number;
   logger: Logger;
 }
 
@@ -58,6 +60,7 @@ export async function serve(options: ServeOptions): Promise<{ hub: Hub; lines: s
     tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : false,
     logger: options.logger,
     ...(options.operatorToken ? { operatorToken: options.operatorToken } : {}),
+    ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     ...(config?.extensions ? { extensions: config.extensions } : {}),
     ...(config?.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     ...(config?.sharedSecrets !== undefined ? { sharedSecrets: config.sharedSecrets } : {}),
