@@ -8,9 +8,9 @@ import { InterfaceReport } from "./interface-report.js";
 import type { LinkContext } from "./link-context.js";
 import type { FirmwareMetadata } from "./ports/firmware-metadata.js";
 import type { NetworkProbe } from "./ports/network-probe.js";
-import type { Connection } from "./ports/transport.js";
+import type { Connection, JoinError } from "./ports/transport.js";
 import type { UpdateHandler } from "./ports/updates.js";
-import { TopicSession } from "./topic-session.js";
+import { TopicSession, type TopicSessionHooks } from "./topic-session.js";
 
 export interface DeviceSessionPorts {
   firmware: FirmwareMetadata;
@@ -26,7 +26,7 @@ export interface DeviceSessionHooks {
 }
 
 /** Keeps the device topic joined and tells the hub about the firmware and the connection. */
-export class DeviceSession {
+export class DeviceSession implements TopicSessionHooks {
   private readonly topic: TopicSession;
   private readonly validation: FirmwareValidation;
   private readonly interfaceReport: InterfaceReport;
@@ -37,19 +37,11 @@ export class DeviceSession {
     private readonly updates: UpdateHandler | undefined,
     private readonly hooks: DeviceSessionHooks,
   ) {
-    const { clock, config, log, events } = ctx;
+    const { clock, config } = ctx;
     const push = (message: Outgoing) => this.push(message.event, message.payload);
     this.validation = new FirmwareValidation(ctx, push);
     this.interfaceReport = new InterfaceReport(ports.networkProbe, clock, push);
-    this.topic = new TopicSession("device", clock, config.rejoinAfterMs, {
-      onMessage: (event, payload) => hooks.message(event, payload),
-      onJoined: () => this.onJoined(),
-      onLost: (how, reason) => this.onLost(how, reason),
-      onJoinFailed: (e) => {
-        events.error({ kind: "join", message: `device join refused: ${e.message}`, at: clock.now() });
-        log.warn("hub refused the device join; rejoining later", { reason: e.kind });
-      },
-    });
+    this.topic = new TopicSession("device", clock, config.rejoinAfterMs, this);
   }
 
   get joined(): boolean {
@@ -112,7 +104,14 @@ export class DeviceSession {
     this.topic.reset();
   }
 
-  private onJoined(): void {
+  // TopicSessionHooks: the device topic's session reports here (methods, not closures, as a fleet
+  // holds thousands of sessions).
+
+  onMessage(event: string, payload: unknown): void {
+    this.hooks.message(event, payload);
+  }
+
+  onJoined(): void {
     const conn = this.hooks.connection();
     this.hooks.joined();
     if (!conn) return;
@@ -121,7 +120,13 @@ export class DeviceSession {
     this.validation.joined(live);
   }
 
-  private onLost(how: "error" | "left", reason: unknown): void {
+  onJoinFailed(e: JoinError): void {
+    const { events, clock, log } = this.ctx;
+    events.error({ kind: "join", message: `device join refused: ${e.message}`, at: clock.now() });
+    log.warn("hub refused the device join; rejoining later", { reason: e.kind });
+  }
+
+  onLost(how: "error" | "left", reason: unknown): void {
     this.interfaceReport.cancel();
     this.hooks.lost();
     if (how === "left") {

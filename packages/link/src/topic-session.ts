@@ -1,7 +1,7 @@
 // One topic on the current connection: join, rejoin after `rejoinAfterMs` when the server errors
 // the channel or refuses the join, and nothing when the server leaves it (device-client.md §9).
 import type { Clock, TimerHandle } from "./ports/clock.js";
-import { type Channel, type Connection, JoinError } from "./ports/transport.js";
+import { type Channel, type Connection, JoinError, type TopicHandlers } from "./ports/transport.js";
 
 export interface TopicSessionHooks {
   onMessage(event: string, payload: unknown): void;
@@ -67,37 +67,41 @@ export class TopicSession {
     this.conn = undefined;
   }
 
+  /** @internal A message on the join of generation `gen`. */
+  received(gen: number, event: string, payload: unknown): void {
+    if (gen === this.generation) this.hooks.onMessage(event, payload);
+  }
+
+  /** @internal The server crashed the channel of join `gen`: rejoin later. */
+  crashed(gen: number, reason: unknown): void {
+    if (gen !== this.generation) return;
+    this.lose();
+    this.hooks.onLost("error", reason);
+    this.scheduleRejoin();
+  }
+
+  /** @internal The server left the channel of join `gen`: no rejoin. */
+  left(gen: number): void {
+    if (gen !== this.generation) return;
+    this.lose();
+    this.hooks.onLost("left");
+  }
+
   private attempt(): void {
     const conn = this.conn;
     if (!conn) return;
     const gen = ++this.generation;
-    const current = () => gen === this.generation;
-    const channel = conn.join(this.topic, this.params, {
-      onMessage: (event, payload) => {
-        if (current()) this.hooks.onMessage(event, payload);
-      },
-      onError: (reason) => {
-        if (!current()) return;
-        this.lose();
-        this.hooks.onLost("error", reason);
-        this.scheduleRejoin();
-      },
-      onClose: () => {
-        if (!current()) return;
-        this.lose();
-        this.hooks.onLost("left");
-      },
-    });
+    const channel = conn.join(this.topic, this.params, new JoinHandlers(this, gen));
     this.channel = channel;
     channel.joined.then(
       (response) => {
-        if (!current()) return;
+        if (gen !== this.generation) return;
         this.joinedNow = true;
         this.rejoins = 0;
         this.hooks.onJoined(response);
       },
       (e: unknown) => {
-        if (!current()) return;
+        if (gen !== this.generation) return;
         this.lose();
         const error = e instanceof JoinError ? e : new JoinError("refused", String(e));
         // A closed connection is the link's business; it reconnects and joins again.
@@ -122,5 +126,28 @@ export class TopicSession {
       this.timer = undefined;
       this.attempt();
     }, delay);
+  }
+}
+
+/**
+ * What one join hands the transport: the session's handlers, quiet once the session has moved on
+ * (reset or rejoined). A class, not closures: a fleet keeps thousands of joins alive.
+ */
+class JoinHandlers implements TopicHandlers {
+  constructor(
+    private readonly session: TopicSession,
+    private readonly gen: number,
+  ) {}
+
+  onMessage(event: string, payload: unknown): void {
+    this.session.received(this.gen, event, payload);
+  }
+
+  onError(reason: unknown): void {
+    this.session.crashed(this.gen, reason);
+  }
+
+  onClose(): void {
+    this.session.left(this.gen);
   }
 }
