@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FwupMessage } from "@nerves-hub-ts/link";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
+import { FRAME_BYTES, FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
 import { fakeFwup } from "./test-support/fwup-bin.js";
 
 const KEY = btoa("k".repeat(32));
@@ -70,6 +70,22 @@ describe("FwupRunner (stand-in fwup)", () => {
     ]);
     expect(seen.env).toEqual({ FWUP_TEST_ENV: "passed" });
     expect(new Uint8Array(await readFile(out))).toEqual(firmware);
+  });
+
+  it("sends many small writes as a few frames of at most FRAME_BYTES", async () => {
+    const framesFile = join(dir, "frames.json");
+    const { runner } = start({
+      FAKE_FWUP_SIZE: String(firmware.length),
+      FAKE_FWUP_SHA256: sha,
+      FAKE_FWUP_FRAMES_FILE: framesFile,
+    });
+    await feed(runner, firmware, 4096);
+    expect(await runner.result).toEqual({ ok: true });
+    const frames = JSON.parse(await readFile(framesFile, "utf8")) as number[];
+    expect(frames.reduce((a, b) => a + b, 0)).toBe(firmware.length);
+    expect(Math.max(...frames)).toBeLessThanOrEqual(FRAME_BYTES);
+    // 74 writes of 4 KiB; one frame each would be 74 frames.
+    expect(frames.length).toBeLessThan(10);
   });
 
   it("refuses writes once fwup has answered", async () => {

@@ -12,6 +12,7 @@
 //   FAKE_FWUP_MODE      ok | warn | error | exit-early | hang | hang-ignore-term
 //   FAKE_FWUP_OUTPUT    write the received bytes to this file
 //   FAKE_FWUP_ARGS_FILE write {argv, env} as JSON to this file
+//   FAKE_FWUP_FRAMES_FILE write the input frames' lengths as a JSON array to this file
 import { createHash } from "node:crypto";
 import { createWriteStream, writeFileSync } from "node:fs";
 
@@ -35,9 +36,11 @@ function record(type, code, text = "") {
 
 let finished = false;
 let stdinEnded = false;
+const frames = [];
 function finish(ok, text = "") {
   if (finished) return;
   finished = true;
+  if (env.FAKE_FWUP_FRAMES_FILE) writeFileSync(env.FAKE_FWUP_FRAMES_FILE, JSON.stringify(frames));
   if (ok) record("OK", 0, "");
   else {
     record("ER", 0, text);
@@ -133,6 +136,7 @@ if (mode === "hang" || mode === "hang-ignore-term") {
         at += Math.min(want, chunk.length - at);
         if (header.length < 4) return;
         frameLeft = header.readUInt32BE(0);
+        frames.push(frameLeft);
         header = Buffer.alloc(0);
         if (frameLeft === 0) return endOfInput();
         continue;
