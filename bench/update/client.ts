@@ -2,8 +2,10 @@
 //   plain: loopback HTTP GET piped to /dev/null (the baseline)
 //   agent: the device path: HttpDownloader → SHA-256 (with the verified hold-back) → FwupRunner
 //          feeding fwup-sink.mjs, which parses the framed stdin and discards it
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync, rmSync } from "node:fs";
 import { get } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { fwupInstaller, HttpDownloader, streamingStrategy } from "../../packages/firmware-fwup/src/index.js";
@@ -27,15 +29,19 @@ async function plain(): Promise<number> {
   return bytes;
 }
 
+/** CPU seconds the sink reported (0 for the plain download, which has none). */
+let sinkCpuSeconds = 0;
+
 async function agent(): Promise<number> {
   let bytes = 0;
+  const stats = join(tmpdir(), `nerves-hub-ts-bench-sink-${process.pid}`);
   const strategy = streamingStrategy({
     downloader: new HttpDownloader({ proxy: null }),
     installer: fwupInstaller({
       devpath: "/dev/null",
       command: process.execPath,
       commandPrefix: [FWUP_SINK],
-      env: { FAKE_FWUP_SIZE: String(size) },
+      env: { FAKE_FWUP_SIZE: String(size), BENCH_SINK_STATS: stats },
     }),
   });
   const outcome = await strategy.run({
@@ -49,6 +55,8 @@ async function agent(): Promise<number> {
     },
   });
   if (!outcome.ok) throw new Error(`update failed: ${JSON.stringify(outcome.failure)}`);
+  sinkCpuSeconds = Number(readFileSync(stats, "utf8"));
+  rmSync(stats);
   return bytes;
 }
 
@@ -57,4 +65,6 @@ const bytes = mode === "plain" ? await plain() : await agent();
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const usage = process.resourceUsage();
 const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-process.stdout.write(`${JSON.stringify({ mode, bytes, seconds, cpuSeconds, peakRssKb: usage.maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ mode, bytes, seconds, cpuSeconds, sinkCpuSeconds, peakRssKb: usage.maxRSS })}\n`,
+);

@@ -1,7 +1,8 @@
 // The benchmark's fwup: a minimal consumer of fwup's framed stdin that discards the bytes, with
 // blocking 1 MiB reads so the sink costs as little CPU as possible. It answers PR 0, then OK and
 // the exit handshake once FAKE_FWUP_SIZE bytes arrived, then waits for stdin to close (like fwup).
-import { readSync, writeSync } from "node:fs";
+// With BENCH_SINK_STATS set, it writes its own CPU seconds there as it exits (for the CPU budget).
+import { readSync, writeFileSync, writeSync } from "node:fs";
 
 const size = Number(process.env.FAKE_FWUP_SIZE);
 const buf = Buffer.allocUnsafe(1 << 20);
@@ -62,3 +63,7 @@ writeSync(
   ]),
 );
 while (read() > 0);
+if (process.env.BENCH_SINK_STATS) {
+  const u = process.resourceUsage();
+  writeFileSync(process.env.BENCH_SINK_STATS, String((u.userCPUTime + u.systemCPUTime) / 1e6));
+}

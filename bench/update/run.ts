@@ -1,10 +1,13 @@
 // Update benchmark: a firmware image served by the hub's firmware server on loopback, downloaded
 // (1) plainly to /dev/null and (2) through the device's streaming update path (download, SHA-256,
-// fwup runner into a sink). Reports throughput, the ratio of the two, and the device's peak RSS.
+// fwup runner into a sink). Reports throughput, the ratio of the two, the device's peak RSS, and
+// the CPU time per GiB of each process, since on a small machine the hub, the client and the sink
+// share the same cores (with whatever else runs there, reported as "other load").
 // Run from the repo root:
 //   pnpm exec tsx --conditions=source bench/update/run.ts [--size-mib=1024] [--runs=3]
 import { spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -68,9 +71,25 @@ interface Sample {
   seconds: number;
   /** CPU time of the measured process (the sink and the hub are not included). */
   cpuSeconds: number;
+  /** CPU time of the fwup sink (agent only). */
+  sinkCpuSeconds: number;
   /** CPU time the hub (this process) spent serving it. */
   hubCpuSeconds?: number;
+  /** CPU time everything else on the machine used meanwhile, in cores (Linux only). */
+  otherCores?: number;
   peakRssKb: number;
+}
+
+/** CPU seconds all cores spent busy since boot, from /proc/stat (undefined off Linux). */
+function machineBusySeconds(): number | undefined {
+  try {
+    const f = readFileSync("/proc/stat", "latin1").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number);
+    if (!f || f.length < 8) return undefined;
+    // user nice system (idle iowait) irq softirq steal, in USER_HZ (100 on Linux)
+    return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0)) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function measure(client: string, mode: "plain" | "agent", url: string, checksum: string): Promise<Sample> {
@@ -110,23 +129,46 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const mode of ["plain", "agent"] as const) {
       const before = process.cpuUsage();
+      const busyBefore = machineBusySeconds();
       const s = await measure(client, mode, url, checksum);
       const hub = process.cpuUsage(before);
+      const busyAfter = machineBusySeconds();
       s.hubCpuSeconds = (hub.user + hub.system) / 1e6;
+      if (busyBefore !== undefined && busyAfter !== undefined) {
+        const ours = s.cpuSeconds + s.sinkCpuSeconds + s.hubCpuSeconds;
+        s.otherCores = Math.max(0, busyAfter - busyBefore - ours) / s.seconds;
+      }
       if (s.bytes !== size) throw new Error(`${mode} moved ${s.bytes} bytes, expected ${size}`);
       samples[mode].push(s);
     }
   }
   const plain = median(samples.plain.map(mbps));
   const agent = median(samples.agent.map(mbps));
+  const GiB = 1024 * MiB;
+  const perGiB = (m: "plain" | "agent", cpu: (s: Sample) => number) =>
+    median(samples[m].map((s) => cpu(s) / (s.bytes / GiB)));
+  const totalCpu = (s: Sample) => s.cpuSeconds + s.sinkCpuSeconds + (s.hubCpuSeconds ?? 0);
   const rows = [
-    ["path", "median MiB/s", "runs (MiB/s)", "CPU s/GiB", "hub CPU s/GiB", "peak RSS (MB)"],
+    [
+      "path",
+      "median MiB/s",
+      "runs (MiB/s)",
+      "CPU s/GiB: client",
+      "sink",
+      "hub",
+      "all",
+      "other load (cores)",
+      "peak RSS (MB)",
+    ],
     ...(["plain", "agent"] as const).map((m) => [
       m === "plain" ? "plain HTTP → /dev/null" : "agent: download → SHA-256 → fwup runner → sink",
       (m === "plain" ? plain : agent).toFixed(0),
       samples[m].map((s) => mbps(s).toFixed(0)).join(", "),
-      median(samples[m].map((s) => s.cpuSeconds / (s.bytes / (1024 * MiB)))).toFixed(2),
-      median(samples[m].map((s) => (s.hubCpuSeconds ?? 0) / (s.bytes / (1024 * MiB)))).toFixed(2),
+      perGiB(m, (s) => s.cpuSeconds).toFixed(2),
+      perGiB(m, (s) => s.sinkCpuSeconds).toFixed(2),
+      perGiB(m, (s) => s.hubCpuSeconds ?? 0).toFixed(2),
+      perGiB(m, totalCpu).toFixed(2),
+      samples[m].map((s) => (s.otherCores === undefined ? "?" : s.otherCores.toFixed(1))).join(", "),
       (Math.max(...samples[m].map((s) => s.peakRssKb)) / 1024).toFixed(1),
     ]),
   ];
@@ -137,6 +179,18 @@ try {
   );
   for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join("  "));
   console.log(`\nthroughput ratio agent/plain: ${((agent / plain) * 100).toFixed(1)}% (target ≥ 90%)`);
+  // What the cores allow: the processes share the machine, so CPU per GiB bounds throughput, and
+  // the client (one thread doing most of its work) cannot go faster than one core allows.
+  const cores = cpus().length;
+  for (const m of ["plain", "agent"] as const) {
+    const all = perGiB(m, totalCpu);
+    const used = median(samples[m].map((s) => totalCpu(s) / s.seconds));
+    console.log(
+      `${m}: ${all.toFixed(2)} CPU s/GiB in all, ${used.toFixed(2)} of ${cores} cores busy; ` +
+        `${cores} fully busy cores would allow ${((cores / all) * 1024).toFixed(0)} MiB/s, ` +
+        `the client alone on one core ${(1024 / perGiB(m, (s) => s.cpuSeconds)).toFixed(0)} MiB/s`,
+    );
+  }
   const peak = Math.max(...samples.agent.map((s) => s.peakRssKb)) / 1024;
   console.log(`agent peak RSS: ${peak.toFixed(1)} MB (target < 100 MB)`);
 } finally {
