@@ -25,6 +25,7 @@ import { servePlainRoute } from "./http/plain-routes.js";
 import { writeRejection } from "./http/upgrade-rejection.js";
 import { handleConsoleUpgrade, OPERATOR_CONSOLE_PATH } from "./operator/console-session.js";
 import { serveOperatorApi } from "./operator/operator-api.js";
+import { DEVICE_DEFLATE } from "./socket/compression.js";
 import { CloseCode } from "./socket/device-connection.js";
 import { type UpdatePayload, updatePayload } from "./update-payload.js";
 
@@ -425,7 +426,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     : createHttpServer();
   const deviceWss = new WebSocketServer({
     noServer: true,
-    perMessageDeflate: true,
+    perMessageDeflate: DEVICE_DEFLATE,
     maxPayload: core.settings.maxFrameBytes,
   });
   // Bandit sends `date` on every response, the 101 included; devices use it as a clock hint.

@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Hub, startHub } from "../hub.js";
 import { PRODUCT_KEY, PRODUCT_SECRET, sharedSecretHeaders } from "../test-support/fixtures.js";
-import { rawConnect } from "../test-support/phoenix-device.js";
+import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
 import { NO_AUTH_REASON, PLATFORM_UNAVAILABLE_REASON } from "./upgrade-rejection.js";
 
 let hub: Hub;
@@ -135,6 +135,52 @@ function httpCall(
     req.end();
   });
 }
+
+const upgradeHeaders = (identifier: string, extensions: string) => ({
+  connection: "Upgrade",
+  upgrade: "websocket",
+  "sec-websocket-version": "13",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+  "sec-websocket-extensions": extensions,
+  ...sharedSecretHeaders(identifier),
+});
+
+describe("permessage-deflate", () => {
+  it("accepts a bare offer (as nerves_hub_link sends it) with a 1 KiB compressor window", async () => {
+    const r = await httpCall("/device-socket/websocket?vsn=2.0.0", {
+      headers: upgradeHeaders("deflate-bare", "permessage-deflate"),
+    });
+    expect(r.status).toBe(101);
+    expect(r.headers["sec-websocket-extensions"]).toBe("permessage-deflate; server_max_window_bits=10");
+  });
+
+  it("connects a device that insists on a smaller window, without compression", async () => {
+    const r = await httpCall("/device-socket/websocket?vsn=2.0.0", {
+      headers: upgradeHeaders("deflate-tiny", "permessage-deflate; server_max_window_bits=9"),
+    });
+    expect(r.status).toBe(101);
+    expect(r.headers["sec-websocket-extensions"]).toBeUndefined();
+  });
+
+  it("exchanges compressed frames", async () => {
+    const r = await rawConnect(url("2.0.0"), {
+      headers: sharedSecretHeaders("deflate-ws"),
+      perMessageDeflate: true,
+    });
+    if (r.kind !== "open") throw new Error(`refused: ${r.status}`);
+    expect(r.headers["sec-websocket-extensions"]).toContain("server_max_window_bits=10");
+    const device = new RawDevice(r.ws);
+    device.sendJson([null, "1", "phoenix", "heartbeat", "x".repeat(4000)]);
+    await expect(device.nextJson()).resolves.toEqual([
+      null,
+      "1",
+      "phoenix",
+      "phx_reply",
+      { status: "ok", response: {} },
+    ]);
+    r.ws.close();
+  });
+});
 
 describe("other paths", () => {
   it.each(["/status/alive", "/status/_health", "/status/health", "/status/healthy"])(

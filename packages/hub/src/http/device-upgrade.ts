@@ -3,14 +3,15 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { redactSharedSecretHeaders } from "@nerves-hub-ts/auth-shared-secret";
-import { serializerForVsn } from "@nerves-hub-ts/protocol";
-import type { WebSocketServer } from "ws";
+import { type Serializer, serializerForVsn } from "@nerves-hub-ts/protocol";
+import type { WebSocket, WebSocketServer } from "ws";
 import { authenticateCertificate } from "../auth/certificate-auth.js";
 import { ConsoleChannel } from "../channels/console-channel.js";
 import { DeviceChannel } from "../channels/device-channel.js";
 import { ExtensionsChannel } from "../channels/extensions-channel.js";
 import type { HubCore } from "../core.js";
 import type { DeviceRecord } from "../devices/device-record.js";
+import { declineUnmeetableDeflateOffer } from "../socket/compression.js";
 import { CloseCode, DeviceConnection } from "../socket/device-connection.js";
 import { type Rejection, rejections, writeRejection } from "./upgrade-rejection.js";
 
@@ -104,69 +105,81 @@ export function handleDeviceUpgrade(
     reject(outcome.rejection, outcome.reason, outcome.identifier);
     return;
   }
+  declineUnmeetableDeflateOffer(req);
   const { device, auth } = outcome;
+  wss.handleUpgrade(req, socket, head, (ws) => attachDevice(core, ws, device, auth, serializer));
+}
 
-  wss.handleUpgrade(req, socket, head, (ws) => {
-    const now = core.now();
-    const previous = core.live.get(device.identifier);
-    // Newest connection wins; the old socket goes away with 1001.
-    previous?.connection.close(CloseCode.goingAway, "duplicate connection");
-    const log = core.log.child({ device: device.identifier });
-    const allowedExtensions = new Set(
-      [...core.extensionsEnabled].filter((name) => !device.extensionsDisabled.includes(name)),
-    );
-    const connection: DeviceConnection = new DeviceConnection(
-      device.identifier,
-      serializer,
-      ws,
-      {
-        channelFor: (topic, conn) => {
-          if (topic === "device") return new DeviceChannel(core, device, conn);
-          if (topic === "console") return new ConsoleChannel(core, device);
-          if (topic === "extensions") return new ExtensionsChannel(core, device, conn, allowedExtensions);
-          return undefined;
-        },
-        violation: (topic, event, reason) => core.violation(device, topic, event, reason),
-        seen: () => {
-          device.lastSeenAt = core.now();
-        },
-        joined: (topic, params) => {
-          device.joinedTopics = connection.joinedTopics;
-          core.emit({ type: "joined", at: core.now(), identifier: device.identifier, topic, params });
-        },
-        left: (topic) => {
-          device.joinedTopics = connection.joinedTopics;
-          core.emit({ type: "left", at: core.now(), identifier: device.identifier, topic });
-        },
-        crashed: (topic, reason) => {
-          device.joinedTopics = connection.joinedTopics;
-          core.emit({ type: "channel_crash", at: core.now(), identifier: device.identifier, topic, reason });
-        },
-        pushed: (topic, event, payload) =>
-          core.emit({ type: "pushed", at: core.now(), identifier: device.identifier, topic, event, payload }),
-        closed: (code) => {
-          if (core.live.get(device.identifier)?.connection === connection) {
-            core.live.delete(device.identifier);
-            device.connected = false;
-            device.joinedTopics = [];
-            device.disconnectedAt = core.now();
-          }
-          core.emit({ type: "disconnected", at: core.now(), identifier: device.identifier, code });
-        },
+/**
+ * Wires an upgraded socket to its device. Kept apart from the upgrade handler so the connection's
+ * closures do not keep the upgrade request (headers, signature) alive for the socket's lifetime.
+ */
+function attachDevice(
+  core: HubCore,
+  ws: WebSocket,
+  device: DeviceRecord,
+  auth: "certificate" | "shared_secret",
+  serializer: Serializer,
+): void {
+  const now = core.now();
+  const previous = core.live.get(device.identifier);
+  // Newest connection wins; the old socket goes away with 1001.
+  previous?.connection.close(CloseCode.goingAway, "duplicate connection");
+  const log = core.log.child({ device: device.identifier });
+  const allowedExtensions = new Set(
+    [...core.extensionsEnabled].filter((name) => !device.extensionsDisabled.includes(name)),
+  );
+  const connection: DeviceConnection = new DeviceConnection(
+    device.identifier,
+    serializer,
+    ws,
+    {
+      channelFor: (topic, conn) => {
+        if (topic === "device") return new DeviceChannel(core, device, conn);
+        if (topic === "console") return new ConsoleChannel(core, device);
+        if (topic === "extensions") return new ExtensionsChannel(core, device, conn, allowedExtensions);
+        return undefined;
       },
-      log,
-      core.settings.idleTimeoutMs,
-    );
-    core.live.set(device.identifier, { connection, allowedExtensions });
-    Object.assign(device, {
-      connected: true,
-      connectedAt: now,
-      lastSeenAt: now,
-      auth,
-      vsn: serializer.vsn,
-      joinedTopics: [],
-    });
-    log.info({ auth, vsn: serializer.vsn }, "device connected");
-    core.emit({ type: "connected", at: now, identifier: device.identifier, auth, vsn: serializer.vsn });
+      violation: (topic, event, reason) => core.violation(device, topic, event, reason),
+      seen: () => {
+        device.lastSeenAt = core.now();
+      },
+      joined: (topic, params) => {
+        device.joinedTopics = connection.joinedTopics;
+        core.emit({ type: "joined", at: core.now(), identifier: device.identifier, topic, params });
+      },
+      left: (topic) => {
+        device.joinedTopics = connection.joinedTopics;
+        core.emit({ type: "left", at: core.now(), identifier: device.identifier, topic });
+      },
+      crashed: (topic, reason) => {
+        device.joinedTopics = connection.joinedTopics;
+        core.emit({ type: "channel_crash", at: core.now(), identifier: device.identifier, topic, reason });
+      },
+      pushed: (topic, event, payload) =>
+        core.emit({ type: "pushed", at: core.now(), identifier: device.identifier, topic, event, payload }),
+      closed: (code) => {
+        if (core.live.get(device.identifier)?.connection === connection) {
+          core.live.delete(device.identifier);
+          device.connected = false;
+          device.joinedTopics = [];
+          device.disconnectedAt = core.now();
+        }
+        core.emit({ type: "disconnected", at: core.now(), identifier: device.identifier, code });
+      },
+    },
+    log,
+    core.settings.idleTimeoutMs,
+  );
+  core.live.set(device.identifier, { connection, allowedExtensions });
+  Object.assign(device, {
+    connected: true,
+    connectedAt: now,
+    lastSeenAt: now,
+    auth,
+    vsn: serializer.vsn,
+    joinedTopics: [],
   });
+  log.info({ auth, vsn: serializer.vsn }, "device connected");
+  core.emit({ type: "connected", at: now, identifier: device.identifier, auth, vsn: serializer.vsn });
 }
