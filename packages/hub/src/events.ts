@@ -56,6 +56,14 @@ export type HubEvent =
 
 export type HubEventType = HubEvent["type"];
 
+/** Events an `events()` iterator may fall behind by: a consumer that stopped pulling must not grow the hub. */
+export const MAX_QUEUED_EVENTS = 100_000;
+
+/** An `events()` consumer fell so far behind that the hub stopped queueing events for it. */
+export class HubEventsOverflowError extends Error {
+  override readonly name = "HubEventsOverflowError";
+}
+
 /** Fan-out of hub events with an async-iterator view. */
 export class HubEvents {
   readonly #emitter = new EventEmitter();
@@ -93,27 +101,51 @@ export class HubEvents {
     });
   }
 
-  /** Every event from now on, until the iterator is returned (e.g. `break` in `for await`). */
-  iterate(signal?: AbortSignal): AsyncIterableIterator<HubEvent> {
-    const queue: HubEvent[] = [];
+  /**
+   * Every event from now on, until the iterator is returned (e.g. `break` in `for await`). A
+   * consumer that falls `maxQueued` events behind gets the queued ones, then HubEventsOverflowError.
+   */
+  iterate(signal?: AbortSignal, maxQueued = MAX_QUEUED_EVENTS): AsyncIterableIterator<HubEvent> {
+    let queue: HubEvent[] = [];
+    let head = 0;
     let wake: (() => void) | undefined;
     let done = false;
-    const off = this.on((event) => {
-      queue.push(event);
-      wake?.();
-    });
+    let overflow: HubEventsOverflowError | undefined;
     const finish = () => {
       done = true;
       off();
       wake?.();
     };
+    const off = this.on((event) => {
+      if (queue.length - head >= maxQueued) {
+        overflow = new HubEventsOverflowError(
+          `the events() consumer fell ${maxQueued} events behind; the hub stopped queueing for it`,
+        );
+        finish();
+        return;
+      }
+      queue.push(event);
+      wake?.();
+    });
     signal?.addEventListener("abort", finish, { once: true });
     const iterator: AsyncIterableIterator<HubEvent> = {
       async next() {
-        while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
+        while (head === queue.length && !done) await new Promise<void>((r) => (wake = r));
         wake = undefined;
-        const value = queue.shift();
-        return value ? { value, done: false } : { value: undefined, done: true };
+        if (head < queue.length) {
+          const value = queue[head++] as HubEvent;
+          if (head === queue.length) {
+            queue = [];
+            head = 0;
+          }
+          return { value, done: false };
+        }
+        if (overflow) {
+          const error = overflow;
+          overflow = undefined;
+          throw error;
+        }
+        return { value: undefined, done: true };
       },
       async return() {
         finish();

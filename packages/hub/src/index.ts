@@ -12,7 +12,12 @@ export type {
   StoredCertificate,
   ValidationStatus,
 } from "./devices/device-record.js";
-export type { DeviceReportEvent, HubEvent, HubEventType } from "./events.js";
+export {
+  type DeviceReportEvent,
+  type HubEvent,
+  HubEventsOverflowError,
+  type HubEventType,
+} from "./events.js";
 export type { FaultTarget, FirmwareFault } from "./firmware/faults.js";
 export {
   type FirmwareMeta,

@@ -1,4 +1,5 @@
 // Operator actions, programmatic and over HTTP, against phoenix devices.
+import { type IncomingMessage, request } from "node:http";
 import type { Channel, Socket } from "phoenix";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -11,6 +12,7 @@ import {
   sharedSecretHeaders,
 } from "../test-support/fixtures.js";
 import { connectPhoenix, join, record } from "../test-support/phoenix-device.js";
+import { MAX_EVENT_STREAM_BACKLOG } from "./operator-api.js";
 
 let hub: Hub;
 const sockets: Socket[] = [];
@@ -208,5 +210,34 @@ describe("HTTP operator API", () => {
     }
     expect(text).toContain("event: connected");
     controller.abort();
+  });
+
+  it("drops an event stream whose client stopped reading once its backlog passes the cap", async () => {
+    let paused!: IncomingMessage;
+    const opened = new Promise<void>((resolve, reject) => {
+      const req = request(`${hub.operatorUrl}/events?token=${hub.operatorToken}`, (res) => {
+        paused = res.pause(); // reads nothing for now: the stream's events pile up in the hub
+        resolve();
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    await opened;
+    await device("sse-stalled");
+    const blob = "x".repeat(1024 * 1024);
+    // Each push is one `pushed` event carrying the payload: 40 MiB in all, far past the cap plus
+    // what the kernel buffers hold.
+    for (let i = 0; i < 40; i++) {
+      hub.push("sse-stalled", "device", "blob", { blob });
+      await new Promise((r) => setImmediate(r));
+    }
+    let received = 0;
+    paused.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    // The hub dropped the stream (it ends) and with it the backlog it had not sent.
+    await new Promise((resolve) => paused.resume().on("close", resolve));
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(40 * blob.length - MAX_EVENT_STREAM_BACKLOG);
   });
 });

@@ -66,6 +66,9 @@ function firmwareView(record: FirmwareRecord) {
   return { ...rest, source: source.kind };
 }
 
+/** Unsent event bytes an event-stream client may leave behind before the hub drops the stream. */
+export const MAX_EVENT_STREAM_BACKLOG = 8 * 1024 * 1024;
+
 function serveEvents(deps: OperatorDeps, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, {
     "content-type": "text/event-stream",
@@ -73,9 +76,16 @@ function serveEvents(deps: OperatorDeps, req: IncomingMessage, res: ServerRespon
     connection: "keep-alive",
   });
   res.write(": nerves-hub-dev events\n\n");
-  const off = deps.core.events.on((event) =>
-    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
-  );
+  const off = deps.core.events.on((event) => {
+    // A client that stopped reading would otherwise make the hub hold every event of the fleet.
+    if (res.writableLength > MAX_EVENT_STREAM_BACKLOG) {
+      deps.core.log.warn({ backlogBytes: res.writableLength }, "event stream client is not reading; dropped");
+      off();
+      res.destroy();
+      return;
+    }
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
   req.on("close", off);
 }
 
