@@ -137,11 +137,7 @@ export class Hub {
   registerDevice(identifier: string, options: { certPem?: string } = {}): DeviceSnapshot {
     const { device } = this.#core.devices.ensure(identifier, "operator");
     device.deleted = false;
-    if (options.certPem) {
-      const stored = storedCertificate(options.certPem);
-      if (!device.certificates.some((c) => c.fingerprint === stored.fingerprint))
-        device.certificates.push(stored);
-    }
+    if (options.certPem) this.#core.devices.addCertificate(device, storedCertificate(options.certPem));
     return structuredClone(device);
   }
 

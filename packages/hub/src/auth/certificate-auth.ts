@@ -75,7 +75,7 @@ export function authenticateCertificate(
     if (!ca) return { ok: false, reason: "unknown_ca", identifier: cn };
     if (!chainsTo(cert, ca, nowMs)) return { ok: false, reason: "invalid_chain", identifier: cn };
     ca.lastUsedAt = nowMs;
-    sameKey.certificates.push(stored);
+    devices.addCertificate(sameKey, stored);
     return { ok: true, device: sameKey, jitpCreated: false };
   }
 
@@ -94,6 +94,6 @@ export function authenticateCertificate(
   if (device.deleted) return { ok: false, reason: "device_deleted", identifier: cn };
   // One public key per device.
   if (device.certificates.length > 0) return { ok: false, reason: "unexpected_pubkey", identifier: cn };
-  device.certificates.push(stored);
+  devices.addCertificate(device, stored);
   return { ok: true, device, jitpCreated };
 }

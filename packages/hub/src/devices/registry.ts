@@ -1,8 +1,13 @@
-import { type DeviceRecord, newDeviceRecord } from "./device-record.js";
+import { type DeviceRecord, newDeviceRecord, type StoredCertificate } from "./device-record.js";
 
-/** The hub's device table, keyed by identifier. */
+/**
+ * The hub's device table, keyed by identifier, with certificate indexes: certificate
+ * authentication looks devices up on every connect, which must not cost a scan of the fleet.
+ */
 export class DeviceRegistry {
   readonly #byId = new Map<string, DeviceRecord>();
+  readonly #byCertificate = new Map<string, DeviceRecord>();
+  readonly #byPublicKey = new Map<string, DeviceRecord>();
 
   get(identifier: string): DeviceRecord | undefined {
     return this.#byId.get(identifier);
@@ -24,11 +29,21 @@ export class DeviceRegistry {
     return [...this.#byId.values()];
   }
 
+  /** Stores a certificate on a device (once per fingerprint) and indexes it. */
+  addCertificate(device: DeviceRecord, certificate: StoredCertificate): void {
+    if (device.certificates.some((c) => c.fingerprint === certificate.fingerprint)) return;
+    device.certificates.push(certificate);
+    if (!this.#byCertificate.has(certificate.fingerprint))
+      this.#byCertificate.set(certificate.fingerprint, device);
+    if (!this.#byPublicKey.has(certificate.publicKeyFingerprint))
+      this.#byPublicKey.set(certificate.publicKeyFingerprint, device);
+  }
+
   byCertificateFingerprint(fingerprint: string): DeviceRecord | undefined {
-    return this.all().find((d) => d.certificates.some((c) => c.fingerprint === fingerprint));
+    return this.#byCertificate.get(fingerprint);
   }
 
   byPublicKeyFingerprint(fingerprint: string): DeviceRecord | undefined {
-    return this.all().find((d) => d.certificates.some((c) => c.publicKeyFingerprint === fingerprint));
+    return this.#byPublicKey.get(fingerprint);
   }
 }
