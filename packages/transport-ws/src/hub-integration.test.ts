@@ -375,7 +375,7 @@ describe("heartbeats", () => {
     const event = await d.waitFor((e) => e.type === "heartbeat");
     expect(event).toEqual({ type: "heartbeat", rttMs: expect.any(Number) });
     expect((event as { rttMs: number }).rttMs).toBeGreaterThanOrEqual(0);
-    expect((event as { rttMs: number }).rttMs).toBeLessThan(100);
+    expect((event as { rttMs: number }).rttMs).toBeLessThan(1_000);
   });
 });
 
