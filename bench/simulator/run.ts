@@ -4,7 +4,6 @@
 //   pnpm exec tsx --expose-gc --conditions=source bench/simulator/run.ts --devices 10000
 // Flags: --devices N (10000) --ramp N/s (200) --concurrency N (200) --heartbeat S (30)
 //        --hold S (heartbeat × 1.5: every device answers at least one heartbeat) --timeout S (600)
-//        --shared-tls-context (what-if: one TLS context for all connections; see shared-tls-context.ts)
 // Needs `ulimit -n` above the device count (each device holds one socket).
 import { parseArgs } from "node:util";
 import {
@@ -15,7 +14,6 @@ import {
   renderTable,
 } from "../../apps/simulator/src/index.js";
 import { spawnHub } from "./hub.js";
-import { shareTlsContexts } from "./shared-tls-context.js";
 
 const { values } = parseArgs({
   options: {
@@ -25,10 +23,8 @@ const { values } = parseArgs({
     heartbeat: { type: "string", default: "30" },
     hold: { type: "string" },
     timeout: { type: "string", default: "600" },
-    "shared-tls-context": { type: "boolean", default: false },
   },
 });
-if (values["shared-tls-context"]) shareTlsContexts();
 const devices = Number(values.devices);
 const heartbeatS = Number(values.heartbeat);
 const holdS = values.hold ? Number(values.hold) : heartbeatS * 1.5;
@@ -124,7 +120,7 @@ const rows: string[][] = [
 ];
 process.stdout.write(
   `\nbench/simulator: ${devices} devices, WSS, shared secret, json, heartbeat ${heartbeatS} s, hub in pid ${hub.pid}` +
-    `${values["shared-tls-context"] ? ", shared TLS context (what-if)" : ""}\n\n`,
+    "\n\n",
 );
 process.stdout.write(
   `${renderTable(["metric", "value", "target", ""], rows, ["left", "right", "left", "left"])}\n`,
