@@ -6,13 +6,11 @@ import { redactSharedSecretHeaders } from "@nerves-hub-ts/auth-shared-secret";
 import { type Serializer, serializerForVsn } from "@nerves-hub-ts/protocol";
 import type { WebSocket, WebSocketServer } from "ws";
 import { authenticateCertificate } from "../auth/certificate-auth.js";
-import { ConsoleChannel } from "../channels/console-channel.js";
-import { DeviceChannel } from "../channels/device-channel.js";
-import { ExtensionsChannel } from "../channels/extensions-channel.js";
 import type { HubCore } from "../core.js";
 import type { DeviceRecord } from "../devices/device-record.js";
 import { declineUnmeetableDeflateOffer } from "../socket/compression.js";
 import { CloseCode, DeviceConnection } from "../socket/device-connection.js";
+import { DeviceHooks } from "../socket/device-hooks.js";
 import { type Rejection, rejections, writeRejection } from "./upgrade-rejection.js";
 
 /** Paths that reach the device socket; both exist upstream for compatibility. */
@@ -111,8 +109,8 @@ export function handleDeviceUpgrade(
 }
 
 /**
- * Wires an upgraded socket to its device. Kept apart from the upgrade handler so the connection's
- * closures do not keep the upgrade request (headers, signature) alive for the socket's lifetime.
+ * Wires an upgraded socket to its device. Kept apart from the upgrade handler so that nothing the
+ * connection holds keeps the upgrade request (headers, signature) alive for the socket's lifetime.
  */
 function attachDevice(
   core: HubCore,
@@ -129,48 +127,16 @@ function attachDevice(
   const allowedExtensions = new Set(
     [...core.extensionsEnabled].filter((name) => !device.extensionsDisabled.includes(name)),
   );
-  const connection: DeviceConnection = new DeviceConnection(
+  const hooks = new DeviceHooks(core, device, allowedExtensions);
+  const connection = new DeviceConnection(
     device.identifier,
     serializer,
     ws,
-    {
-      channelFor: (topic, conn) => {
-        if (topic === "device") return new DeviceChannel(core, device, conn);
-        if (topic === "console") return new ConsoleChannel(core, device);
-        if (topic === "extensions") return new ExtensionsChannel(core, device, conn, allowedExtensions);
-        return undefined;
-      },
-      violation: (topic, event, reason) => core.violation(device, topic, event, reason),
-      seen: () => {
-        device.lastSeenAt = core.now();
-      },
-      joined: (topic, params) => {
-        device.joinedTopics = connection.joinedTopics;
-        core.emit({ type: "joined", at: core.now(), identifier: device.identifier, topic, params });
-      },
-      left: (topic) => {
-        device.joinedTopics = connection.joinedTopics;
-        core.emit({ type: "left", at: core.now(), identifier: device.identifier, topic });
-      },
-      crashed: (topic, reason) => {
-        device.joinedTopics = connection.joinedTopics;
-        core.emit({ type: "channel_crash", at: core.now(), identifier: device.identifier, topic, reason });
-      },
-      pushed: (topic, event, payload) =>
-        core.emit({ type: "pushed", at: core.now(), identifier: device.identifier, topic, event, payload }),
-      closed: (code) => {
-        if (core.live.get(device.identifier)?.connection === connection) {
-          core.live.delete(device.identifier);
-          device.connected = false;
-          device.joinedTopics = [];
-          device.disconnectedAt = core.now();
-        }
-        core.emit({ type: "disconnected", at: core.now(), identifier: device.identifier, code });
-      },
-    },
+    hooks,
     log,
     core.settings.idleTimeoutMs,
   );
+  hooks.connection = connection;
   core.live.set(device.identifier, { connection, allowedExtensions });
   Object.assign(device, {
     connected: true,

@@ -92,7 +92,11 @@ export class DeviceConnection {
   }
 
   #armIdleTimer(): void {
-    clearTimeout(this.#idleTimer);
+    // One timer per connection, restarted on every frame rather than replaced.
+    if (this.#idleTimer) {
+      this.#idleTimer.refresh();
+      return;
+    }
     this.#idleTimer = setTimeout(() => {
       this.log.info({ idleTimeoutMs: this.idleTimeoutMs }, "device idle, closing");
       this.close(CloseCode.idleTimeout, "idle timeout");
