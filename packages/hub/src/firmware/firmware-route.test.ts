@@ -75,6 +75,17 @@ describe("firmware records", () => {
     ]);
   });
 
+  it("lets the event loop run while it hashes a large image", async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    const large = new Uint8Array(64 * MiB).fill(3);
+    const rec = await hub.addFirmware(large, { version: "6.4.0" });
+    clearInterval(ticker);
+    expect(rec.partialsChecksums).toHaveLength(64);
+    expect(rec.checksum).toBe(sha(large));
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it("hashes and serves a firmware file given by path", async () => {
     const path = join(tmpdir(), `hub-fw-${process.pid}.fw`);
     const data = randomBytes(300_000);

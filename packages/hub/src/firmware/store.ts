@@ -96,7 +96,12 @@ export class FirmwareStore {
         digests.update(chunk as Buffer);
       stored = { kind: "file", path: source };
     } else if (source instanceof Uint8Array) {
-      digests.update(source);
+      // Hashing costs about 1 ms per MiB: yield between parts so a large image does not stall
+      // every device socket (heartbeats, joins, accepts) for the whole upload.
+      for (let at = 0; at < source.length; at += PART_SIZE) {
+        digests.update(source.subarray(at, at + PART_SIZE));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       stored = { kind: "bytes", bytes: source };
     } else {
       throw new HubFirmwareError("addFirmware takes a Uint8Array or a file path");
