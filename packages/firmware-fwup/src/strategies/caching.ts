@@ -9,8 +9,8 @@ import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@ner
 import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
 import { nodeSha256 } from "../node-sha256.js";
+import { beginInstall } from "./begin-install.js";
 import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
-import { relayInstallerMessages } from "./streaming.js";
 import { installVerified, outcomeOf } from "./verified-install.js";
 
 export interface CachingStrategyOptions {
@@ -71,12 +71,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
         return outcomeOf(e, signal);
       }
-      const session = options.installer.begin({
-        publicKeys: job.publicKeys,
-        ...(size !== undefined ? { size } : {}),
-        ...(checksum ? { checksum } : {}),
-        onMessage: relayInstallerMessages(job),
-      });
+      const session = beginInstall(options.installer, job, size, checksum);
       // Already verified on the way to disk: no second hash, no hold-back.
       return installVerified(
         { chunks: readChunks(finished), session, size, checksum: null, hash: hashFactory },

@@ -29,8 +29,8 @@ import {
   UpdateError,
 } from "@nerves-hub-ts/update";
 import { nodeSha256 } from "../node-sha256.js";
+import { beginInstall } from "./begin-install.js";
 import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
-import { relayInstallerMessages } from "./streaming.js";
 import { installVerified, outcomeOf } from "./verified-install.js";
 
 export interface PartsStrategyOptions {
@@ -146,12 +146,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         return outcomeOf(e, job.signal);
       }
       const checksum = normalizeSha256(offer.checksum);
-      const session = options.installer.begin({
-        publicKeys: job.publicKeys,
-        ...(offer.size !== undefined ? { size: offer.size } : {}),
-        ...(checksum ? { checksum } : {}),
-        onMessage: relayInstallerMessages(job),
-      });
+      const session = beginInstall(options.installer, job, offer.size, checksum);
       async function* partsInOrder() {
         for (const p of plan.parts) yield* readChunks(path(p.index));
       }

@@ -1,14 +1,9 @@
 // StreamingUpdater: the download goes straight into the installer; nothing touches the disk.
 // Progress is fwup's only (`updating`), as upstream.
-import type {
-  Downloader,
-  FirmwareInstaller,
-  FwupMessage,
-  UpdateJob,
-  UpdateStrategy,
-} from "@nerves-hub-ts/link";
+import type { Downloader, FirmwareInstaller, UpdateStrategy } from "@nerves-hub-ts/link";
 import { normalizeSha256, type Sha256Factory } from "@nerves-hub-ts/update";
 import { nodeSha256 } from "../node-sha256.js";
+import { beginInstall } from "./begin-install.js";
 import { installVerified } from "./verified-install.js";
 
 export interface StreamingStrategyOptions {
@@ -17,26 +12,13 @@ export interface StreamingStrategyOptions {
   hash?: Sha256Factory;
 }
 
-/** Relays installer messages to the job, fwup progress as the `updating` stage. */
-export function relayInstallerMessages(job: UpdateJob): (m: FwupMessage) => void {
-  return (m) => {
-    job.onFwupMessage(m);
-    if (m.type === "progress") job.onProgress("updating", m.percent);
-  };
-}
-
 export function streamingStrategy(options: StreamingStrategyOptions): UpdateStrategy {
   return {
     name: "streaming",
     run: (job) => {
       const { offer } = job;
       const checksum = normalizeSha256(offer.checksum);
-      const session = options.installer.begin({
-        publicKeys: job.publicKeys,
-        ...(offer.size !== undefined ? { size: offer.size } : {}),
-        ...(checksum ? { checksum } : {}),
-        onMessage: relayInstallerMessages(job),
-      });
+      const session = beginInstall(options.installer, job, offer.size, checksum);
       const chunks = options.downloader.download({
         url: offer.firmware_url,
         ...(offer.size !== undefined ? { totalSize: offer.size } : {}),
