@@ -5,7 +5,7 @@ import type { Frame } from "./frame.js";
 import { isReplyPayload } from "./frame.js";
 import { decodeDeviceMessage, decodeServerMessage } from "./messages.js";
 import { jsonSerializer, msgpackSerializer } from "./serializer.js";
-import { updateOffer } from "./test-support/samples.js";
+import { updateOffer, updateOfferOnWire } from "./test-support/samples.js";
 
 const json = jsonSerializer();
 const msgpack = msgpackSerializer();
@@ -89,20 +89,7 @@ const golden: [string, string, Frame][] = [
       ref: null,
       topic: "device",
       event: "update",
-      payload: {
-        ...updateOffer,
-        firmware_meta: {
-          architecture: "arm64",
-          author: "ACME",
-          description: "prod image",
-          misc: null,
-          platform: "rpi4",
-          product: "widget",
-          uuid: "2d7a0c55-1e4b-5f0a-9d3e-8c1f7a6b2de1",
-          vcs_identifier: null,
-          version: "1.4.0",
-        },
-      },
+      payload: updateOfferOnWire,
     },
   ],
 ];

@@ -3,11 +3,11 @@ import {
   CONSOLE_VERSION,
   consoleJoinParams,
   DEVICE_API_VERSION,
-  type DeviceJoinInput,
   deviceJoinParams,
   extensionsJoinParams,
 } from "./join-params.js";
 import { jsonSerializer } from "./serializer.js";
+import { deviceJoinInput as input } from "./test-support/samples.js";
 
 // The invented example of device-client.md §3.1, as printed (line breaks removed).
 const sheetExample = `{"nerves_fw_uuid":"8a8b902c-d1a9-58aa-6111-04ab57c2f2a8","nerves_fw_product":"my_app",
@@ -16,26 +16,6 @@ const sheetExample = `{"nerves_fw_uuid":"8a8b902c-d1a9-58aa-6111-04ab57c2f2a8","
  "fwup_version":"1.13.2","device_api_version":"2.3.0","console_version":"2.0.0",
  "fwup_public_keys":"on_connect","currently_downloading_uuid":null,
  "meta":{"firmware_auto_revert_detected":false,"firmware_validated":true}}`.replace(/\n /g, "");
-
-const input: DeviceJoinInput = {
-  firmware: {
-    nerves_fw_uuid: "8a8b902c-d1a9-58aa-6111-04ab57c2f2a8",
-    nerves_fw_product: "my_app",
-    nerves_fw_version: "1.4.0",
-    nerves_fw_platform: "rpi4",
-    nerves_fw_architecture: "arm",
-    nerves_fw_author: "ACME",
-    nerves_fw_description: "",
-    nerves_fw_vcs_identifier: "",
-    nerves_fw_misc: "",
-  },
-  fwupVersion: "1.13.2",
-  currentlyDownloadingUuid: null,
-  firmwareValidated: true,
-  firmwareAutoRevertDetected: false,
-  requestFwupPublicKeys: true,
-  requestArchivePublicKeys: false,
-};
 
 describe("device join params", () => {
   it("reproduce the device-client.md §3.1 example exactly, key order included", () => {

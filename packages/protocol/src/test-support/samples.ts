@@ -3,6 +3,7 @@
 // Samples are canonical: no unknown keys and no null where null means "absent", so a decode gives
 // back exactly the sample.
 import type { deviceEvents } from "../device-events.js";
+import type { DeviceJoinInput } from "../join-params.js";
 import type { DevicePayload, ServerPayload } from "../messages.js";
 import type { serverEvents } from "../server-events.js";
 
@@ -44,6 +45,43 @@ export const updateOffer = {
   partials_checksums: [sha256Upper("3b1f"), sha256Upper("a0c2")],
   deployment_id: 7,
 } satisfies ServerPayload<"device", "update">;
+
+/** The same offer as the server puts it on the wire: unset metadata fields are sent as null. */
+export const updateOfferOnWire = {
+  ...updateOffer,
+  firmware_meta: {
+    architecture: "arm64",
+    author: "ACME",
+    description: "prod image",
+    misc: null,
+    platform: "rpi4",
+    product: "widget",
+    uuid: "2d7a0c55-1e4b-5f0a-9d3e-8c1f7a6b2de1",
+    vcs_identifier: null,
+    version: "1.4.0",
+  },
+};
+
+/** The input behind the invented join params example of device-client.md §3.1. */
+export const deviceJoinInput: DeviceJoinInput = {
+  firmware: {
+    nerves_fw_uuid: "8a8b902c-d1a9-58aa-6111-04ab57c2f2a8",
+    nerves_fw_product: "my_app",
+    nerves_fw_version: "1.4.0",
+    nerves_fw_platform: "rpi4",
+    nerves_fw_architecture: "arm",
+    nerves_fw_author: "ACME",
+    nerves_fw_description: "",
+    nerves_fw_vcs_identifier: "",
+    nerves_fw_misc: "",
+  },
+  fwupVersion: "1.13.2",
+  currentlyDownloadingUuid: null,
+  firmwareValidated: true,
+  firmwareAutoRevertDetected: false,
+  requestFwupPublicKeys: true,
+  requestArchivePublicKeys: false,
+};
 
 /** A DeviceStatus (device-client.md §7.2) with a real Date, which msgpack sends as ext type -1. */
 export const healthStatus = {
