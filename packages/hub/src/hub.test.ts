@@ -1,34 +1,26 @@
 // End-to-end: the official phoenix JS client plays the device over real TLS on loopback.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Hub, startHub } from "./hub.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   deviceCert,
   FIRMWARE_PARAMS,
-  PRODUCT_KEY,
-  PRODUCT_SECRET,
   sharedSecretHeaders,
   type TestPki,
   testPki,
 } from "./test-support/fixtures.js";
 import { connectPhoenix, join, record } from "./test-support/phoenix-device.js";
+import { useTestHub } from "./test-support/test-hub.js";
 
 let pki: TestPki;
-let hub: Hub;
-const sockets: { disconnect(): void }[] = [];
-
-beforeAll(async () => {
+const env = useTestHub(async () => {
   pki = await testPki();
-  hub = await startHub({ tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem } });
-  hub.registerCa(pki.ca.certPem, { jitp: true });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-  hub.addSigningKey("K0V5LWtleS1ub3QtcmVhbC1iYXNlNjQtZWQyNTUxOQ==");
+  return { tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem } };
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
+beforeAll(() => {
+  env.hub.registerCa(pki.ca.certPem, { jitp: true });
+  env.hub.addSigningKey("K0V5LWtleS1ub3QtcmVhbC1iYXNlNjQtZWQyNTUxOQ==");
 });
-afterAll(() => hub.close());
 
-const endpoint = (path = "/socket") => hub.deviceUrl(path);
+const endpoint = (path = "/socket") => env.hub.deviceUrl(path);
 
 const POST_JOIN_EVENTS = [
   "fwup_public_keys",
@@ -43,16 +35,19 @@ describe.each(["json", "msgpack"] as const)("phoenix client with the %s serializ
   it("authenticates by certificate, joins device and receives the post-join pushes in order", async () => {
     const identifier = `cert-${serializer}`;
     const cred = await deviceCert(pki.ca, identifier);
-    const fw = await hub.addFirmware(new Uint8Array([1, 2, 3]), { version: "0.1.0", description: "archive" });
+    const fw = await env.hub.addFirmware(new Uint8Array([1, 2, 3]), {
+      version: "0.1.0",
+      description: "archive",
+    });
     const socket = await connectPhoenix(endpoint(), {
       serializer,
       cert: cred.certPem,
       key: cred.keyPem,
       ca: pki.ca.certPem,
     });
-    sockets.push(socket);
-    hub.assignArchive(identifier, { firmwareUuid: fw.uuid });
-    hub.setConnectingCode(identifier, "IO.puts(:hello)");
+    env.afterThisTest(() => socket.disconnect());
+    env.hub.assignArchive(identifier, { firmwareUuid: fw.uuid });
+    env.hub.setConnectingCode(identifier, "IO.puts(:hello)");
 
     const channel = socket.channel("device", {
       ...FIRMWARE_PARAMS,
@@ -77,7 +72,7 @@ describe.each(["json", "msgpack"] as const)("phoenix client with the %s serializ
     expect(pushes[2]?.payload).toMatchObject({ uuid: fw.uuid, size: 3, version: "0.1.0" });
     expect(pushes[4]?.payload).toEqual({ text: "IO.puts(:hello)", ref: "connecting_code" });
 
-    const device = hub.device(identifier);
+    const device = env.hub.device(identifier);
     expect(device).toMatchObject({
       createdVia: "jitp",
       auth: "certificate",
@@ -101,14 +96,14 @@ describe.each(["json", "msgpack"] as const)("phoenix client with the %s serializ
       headers: sharedSecretHeaders(identifier),
       ca: pki.ca.certPem,
     });
-    sockets.push(socket);
+    env.afterThisTest(() => socket.disconnect());
     const { channel } = await join(socket, "device", {
       ...FIRMWARE_PARAMS,
       device_api_version: "2.0.0",
       currently_downloading_uuid: "22222222-2222-2222-2222-222222222222",
       meta: { firmware_validated: false },
     });
-    const last = hub.waitFor((e) => e.type === "rebooting" && e.identifier === identifier);
+    const last = env.hub.waitFor((e) => e.type === "rebooting" && e.identifier === identifier);
     channel.push("report_network_interface", { interface: "wlan0" });
     channel.push("connection_types", { values: ["ethernet", "wifi"] });
     channel.push("status_update", { status: "downloading" });
@@ -116,7 +111,7 @@ describe.each(["json", "msgpack"] as const)("phoenix client with the %s serializ
     channel.push("firmware_validated", {});
     channel.push("rebooting", {});
     await last;
-    expect(hub.device(identifier)).toMatchObject({
+    expect(env.hub.device(identifier)).toMatchObject({
       auth: "shared_secret",
       networkInterface: { name: "wlan0", kind: "wifi" },
       connectionTypes: ["ethernet", "wifi"],
@@ -137,39 +132,42 @@ describe("connection lifecycle", () => {
       headers: sharedSecretHeaders(identifier),
       ca: pki.ca.certPem,
     });
-    sockets.push(first);
+    env.afterThisTest(() => first.disconnect());
     const closed = new Promise<number>((resolve) => first.onClose((e: { code: number }) => resolve(e.code)));
     const second = await connectPhoenix(endpoint("/device-socket"), {
       headers: sharedSecretHeaders(identifier),
       ca: pki.ca.certPem,
     });
-    sockets.push(second);
+    env.afterThisTest(() => second.disconnect());
     expect(await closed).toBe(1001);
     await join(second, "device", FIRMWARE_PARAMS);
-    expect(hub.device(identifier)).toMatchObject({ connected: true, joinedTopics: ["device"] });
+    expect(env.hub.device(identifier)).toMatchObject({ connected: true, joinedTopics: ["device"] });
   });
 
   it("records an update as completed when the device rejoins with a new firmware uuid", async () => {
     const identifier = "updater";
-    const fw = await hub.addFirmware(new Uint8Array(10), { version: "2.0.0", product: "widget" });
+    const fw = await env.hub.addFirmware(new Uint8Array(10), { version: "2.0.0", product: "widget" });
     const s1 = await connectPhoenix(endpoint("/device-socket"), {
       headers: sharedSecretHeaders(identifier),
       ca: pki.ca.certPem,
     });
-    sockets.push(s1);
+    env.afterThisTest(() => s1.disconnect());
     const { channel } = await join(s1, "device", FIRMWARE_PARAMS);
     const updates = record(channel, ["update"]);
-    expect(hub.deploy(fw.uuid, { to: identifier }).sentTo).toEqual([identifier]);
+    expect(env.hub.deploy(fw.uuid, { to: identifier }).sentTo).toEqual([identifier]);
     await expect.poll(() => updates.length).toBe(1);
-    expect(hub.device(identifier)?.inFlight).toMatchObject({ firmwareUuid: fw.uuid, status: "requested" });
+    expect(env.hub.device(identifier)?.inFlight).toMatchObject({
+      firmwareUuid: fw.uuid,
+      status: "requested",
+    });
     s1.disconnect();
 
-    const completed = hub.waitFor((e) => e.type === "update_completed" && e.identifier === identifier);
+    const completed = env.hub.waitFor((e) => e.type === "update_completed" && e.identifier === identifier);
     const s2 = await connectPhoenix(endpoint("/device-socket"), {
       headers: sharedSecretHeaders(identifier),
       ca: pki.ca.certPem,
     });
-    sockets.push(s2);
+    env.afterThisTest(() => s2.disconnect());
     await join(s2, "device", {
       ...FIRMWARE_PARAMS,
       nerves_fw_uuid: fw.uuid,
@@ -179,6 +177,9 @@ describe("connection lifecycle", () => {
       fromUuid: FIRMWARE_PARAMS.nerves_fw_uuid,
       toUuid: fw.uuid,
     });
-    expect(hub.device(identifier)).toMatchObject({ inFlight: null, completedUpdates: [{ toUuid: fw.uuid }] });
+    expect(env.hub.device(identifier)).toMatchObject({
+      inFlight: null,
+      completedUpdates: [{ toUuid: fw.uuid }],
+    });
   });
 });

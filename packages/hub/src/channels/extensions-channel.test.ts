@@ -1,32 +1,16 @@
 // Extensions handshake (hub-server.md §6) with the phoenix client.
-import type { Socket } from "phoenix";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Hub, startHub } from "../hub.js";
-import {
-  FIRMWARE_PARAMS,
-  PRODUCT_KEY,
-  PRODUCT_SECRET,
-  sharedSecretHeaders,
-} from "../test-support/fixtures.js";
+import { describe, expect, it } from "vitest";
+import { FIRMWARE_PARAMS, sharedSecretHeaders } from "../test-support/fixtures.js";
 import { connectPhoenix, join, record } from "../test-support/phoenix-device.js";
+import { useTestHub } from "../test-support/test-hub.js";
 
-let hub: Hub;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  hub = await startHub({ extensions: ["health", "geo", "network_identity"] });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
-});
-afterAll(() => hub.close());
+const env = useTestHub({ extensions: ["health", "geo", "network_identity"] });
 
 async function device(identifier: string) {
-  const socket = await connectPhoenix(hub.deviceUrl("/device-socket"), {
+  const socket = await connectPhoenix(env.hub.deviceUrl("/device-socket"), {
     headers: sharedSecretHeaders(identifier),
   });
-  sockets.push(socket);
+  env.afterThisTest(() => socket.disconnect());
   const dev = socket.channel("device", { ...FIRMWARE_PARAMS, device_api_version: "2.3.0" });
   const got = record(dev, ["extensions:get"]);
   await new Promise((resolve) => dev.join().receive("ok", resolve));
@@ -50,16 +34,16 @@ describe("extensions", () => {
     channel.push("geo:attached", {});
     await expect.poll(() => pushed.map((p) => p.event)).toEqual(["health:check", "geo:location:request"]);
 
-    const report = hub.waitFor((e) => e.type === "health_report" && e.identifier === "ext-1");
+    const report = env.hub.waitFor((e) => e.type === "health_report" && e.identifier === "ext-1");
     channel.push("health:report", {
       value: { metrics: { cpu_temp: 41.5 }, alarms: { "NervesHubLink.Disconnected": "[]" } },
     });
     channel.push("geo:location:update", { source: "geoip", latitude: 1.5, longitude: 2.5 });
     await report;
     await expect
-      .poll(() => hub.device("ext-1")?.location)
+      .poll(() => env.hub.device("ext-1")?.location)
       .toEqual({ source: "geoip", latitude: 1.5, longitude: 2.5 });
-    expect(hub.device("ext-1")).toMatchObject({
+    expect(env.hub.device("ext-1")).toMatchObject({
       health: { metrics: { cpu_temp: 41.5 } },
       alarms: { "NervesHubLink.Disconnected": "[]" },
       extensionsAttached: ["health", "geo"],
@@ -79,8 +63,8 @@ describe("extensions", () => {
     const socket = await device("ext-3");
     const { channel } = await join(socket, "extensions", { health: "0.0.1" });
     const pushed = record(channel, ["attach", "detach"]);
-    hub.setExtensionEnabled("health", false, { identifier: "ext-3" });
-    hub.setExtensionEnabled("health", true, { identifier: "ext-3" });
+    env.hub.setExtensionEnabled("health", false, { identifier: "ext-3" });
+    env.hub.setExtensionEnabled("health", true, { identifier: "ext-3" });
     await expect
       .poll(() => pushed)
       .toEqual([
@@ -102,7 +86,7 @@ describe("extensions", () => {
       ],
     });
     await expect
-      .poll(() => hub.device("ext-4")?.networkIdentities)
+      .poll(() => env.hub.device("ext-4")?.networkIdentities)
       .toEqual([{ service: "tailscale", identifier: "ts-1", instance: "default" }]);
   });
 });

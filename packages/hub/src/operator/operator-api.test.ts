@@ -1,48 +1,33 @@
 // Operator actions, programmatic and over HTTP, against phoenix devices.
 import { type IncomingMessage, request } from "node:http";
 import type { Channel, Socket } from "phoenix";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { HubScriptError } from "../core.js";
-import { type Hub, startHub } from "../hub.js";
-import {
-  FIRMWARE_PARAMS,
-  PRODUCT_KEY,
-  PRODUCT_SECRET,
-  sharedSecretHeaders,
-} from "../test-support/fixtures.js";
+import { FIRMWARE_PARAMS, sharedSecretHeaders } from "../test-support/fixtures.js";
 import { connectPhoenix, join, record } from "../test-support/phoenix-device.js";
+import { useTestHub } from "../test-support/test-hub.js";
 import { MAX_EVENT_STREAM_BACKLOG } from "./operator-api.js";
 
-let hub: Hub;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  hub = await startHub({ scriptTimeoutMs: 300 });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.disconnect();
-});
-afterAll(() => hub.close());
+const env = useTestHub({ scriptTimeoutMs: 300 });
 
 async function device(
   identifier: string,
   apiVersion = "2.3.0",
 ): Promise<{ socket: Socket; channel: Channel }> {
-  const socket = await connectPhoenix(hub.deviceUrl("/device-socket"), {
+  const socket = await connectPhoenix(env.hub.deviceUrl("/device-socket"), {
     headers: sharedSecretHeaders(identifier),
   });
-  sockets.push(socket);
+  env.afterThisTest(() => socket.disconnect());
   const { channel } = await join(socket, "device", { ...FIRMWARE_PARAMS, device_api_version: apiVersion });
   return { socket, channel };
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${hub.operatorUrl}${path}`, {
+  fetch(`${env.hub.operatorUrl}${path}`, {
     ...init,
     headers: {
-      authorization: `Bearer ${hub.operatorToken}`,
+      authorization: `Bearer ${env.hub.operatorToken}`,
       "content-type": "application/json",
       ...init.headers,
     },
@@ -51,7 +36,7 @@ const api = (path: string, init: RequestInit = {}) =>
 describe("operator actions", () => {
   it("deploys with the exact update payload", async () => {
     const { channel } = await device("op-deploy");
-    const fw = await hub.addFirmware(new Uint8Array(5000).fill(7), {
+    const fw = await env.hub.addFirmware(new Uint8Array(5000).fill(7), {
       version: "2.0.0",
       product: "widget",
       platform: "rpi4",
@@ -59,7 +44,9 @@ describe("operator actions", () => {
       author: "ACME",
     });
     const updates = record(channel, ["update"]);
-    const result = hub.deploy(fw.uuid, { to: ["op-deploy", "not-here"].filter((id) => id !== "not-here") });
+    const result = env.hub.deploy(fw.uuid, {
+      to: ["op-deploy", "not-here"].filter((id) => id !== "not-here"),
+    });
     await expect.poll(() => updates.length).toBe(1);
     const payload = updates[0]?.payload as Record<string, unknown>;
     expect(Object.keys(payload).sort()).toEqual([
@@ -104,14 +91,14 @@ describe("operator actions", () => {
         return: ":ok",
       });
     });
-    await expect(hub.runScript("op-script", "1+1")).resolves.toBe("ran 1+1\n:ok");
+    await expect(env.hub.runScript("op-script", "1+1")).resolves.toBe("ran 1+1\n:ok");
   });
 
   it("rejects scripts for old API versions and on timeout", async () => {
     await device("op-old", "2.0.0");
-    await expect(hub.runScript("op-old", "x")).rejects.toMatchObject({ reason: "incompatible_version" });
+    await expect(env.hub.runScript("op-old", "x")).rejects.toMatchObject({ reason: "incompatible_version" });
     await device("op-mute");
-    const error = await hub.runScript("op-mute", "x").catch((e: unknown) => e);
+    const error = await env.hub.runScript("op-mute", "x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubScriptError);
     expect(error).toMatchObject({ reason: "timeout" });
   });
@@ -119,15 +106,15 @@ describe("operator actions", () => {
   it("sends reboot and identify as broadcasts", async () => {
     const { channel } = await device("op-reboot");
     const got = record(channel, ["reboot", "identify"]);
-    expect(hub.reboot("op-reboot")).toBe(true);
-    expect(hub.identify("op-reboot")).toBe(true);
+    expect(env.hub.reboot("op-reboot")).toBe(true);
+    expect(env.hub.identify("op-reboot")).toBe(true);
     await expect.poll(() => got.map((g) => g.event)).toEqual(["reboot", "identify"]);
   });
 
   it("closes every device socket with 1012 on dropAll", async () => {
     const { socket } = await device("op-drop");
     const code = new Promise((resolve) => socket.onClose((e: { code: number }) => resolve(e.code)));
-    expect(hub.dropAll()).toBeGreaterThanOrEqual(1);
+    expect(env.hub.dropAll()).toBeGreaterThanOrEqual(1);
     expect(await code).toBe(1012);
   });
 
@@ -136,7 +123,7 @@ describe("operator actions", () => {
     const { channel: consoleChannel } = await join(socket, "console", { console_version: "2.0.0" });
     const keys = record(consoleChannel, ["dn"]);
     const ws = new WebSocket(
-      `${hub.deviceUrl("/api/console/op-console/websocket")}?token=${hub.operatorToken}`,
+      `${env.hub.deviceUrl("/api/console/op-console/websocket")}?token=${env.hub.operatorToken}`,
     );
     await new Promise((resolve) => ws.once("open", resolve));
     const fromDevice = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
@@ -144,16 +131,16 @@ describe("operator actions", () => {
     expect(JSON.parse(await fromDevice)).toEqual({ event: "up", payload: { data: "iex> " } });
     ws.send("h");
     await expect.poll(() => keys.length).toBe(1);
-    expect(hub.sendConsole("op-console", "i")).toBe(true);
+    expect(env.hub.sendConsole("op-console", "i")).toBe(true);
     await expect.poll(() => keys.map((k) => k.payload)).toEqual([{ data: "h" }, { data: "i" }]);
     ws.close();
-    expect(hub.device("op-console")?.consoleVersion).toBe("2.0.0");
+    expect(env.hub.device("op-console")?.consoleVersion).toBe("2.0.0");
   });
 });
 
 describe("HTTP operator API", () => {
   it("requires the bearer token", async () => {
-    const r = await fetch(`${hub.operatorUrl}/devices`);
+    const r = await fetch(`${env.hub.operatorUrl}/devices`);
     expect(r.status).toBe(401);
   });
 
@@ -180,7 +167,7 @@ describe("HTTP operator API", () => {
   });
 
   it("injects firmware faults and refuses malformed ones with 400", async () => {
-    const fw = await hub.addFirmware(new Uint8Array(10), {});
+    const fw = await env.hub.addFirmware(new Uint8Array(10), {});
     const bad = await api("/faults", {
       method: "POST",
       body: JSON.stringify({ fault: { cutAfterBytes: -1 } }),
@@ -192,9 +179,9 @@ describe("HTTP operator API", () => {
       body: JSON.stringify({ target: { firmwareUuid: fw.uuid }, fault: { status: 404 } }),
     });
     expect(ok.status).toBe(200);
-    expect((await fetch(hub.firmwareUrl(fw.uuid))).status).toBe(404);
+    expect((await fetch(env.hub.firmwareUrl(fw.uuid))).status).toBe(404);
     expect((await api("/faults", { method: "DELETE" })).status).toBe(200);
-    expect((await fetch(hub.firmwareUrl(fw.uuid))).status).toBe(200);
+    expect((await fetch(env.hub.firmwareUrl(fw.uuid))).status).toBe(200);
   });
 
   it("streams hub events as server-sent events", async () => {
@@ -215,7 +202,7 @@ describe("HTTP operator API", () => {
   it("drops an event stream whose client stopped reading once its backlog passes the cap", async () => {
     let paused!: IncomingMessage;
     const opened = new Promise<void>((resolve, reject) => {
-      const req = request(`${hub.operatorUrl}/events?token=${hub.operatorToken}`, (res) => {
+      const req = request(`${env.hub.operatorUrl}/events?token=${env.hub.operatorToken}`, (res) => {
         paused = res.pause(); // reads nothing for now: the stream's events pile up in the hub
         resolve();
       });
@@ -228,7 +215,7 @@ describe("HTTP operator API", () => {
     // Each push is one `pushed` event carrying the payload: 40 MiB in all, far past the cap plus
     // what the kernel buffers hold.
     for (let i = 0; i < 40; i++) {
-      hub.push("sse-stalled", "device", "blob", { blob });
+      env.hub.push("sse-stalled", "device", "blob", { blob });
       await new Promise((r) => setImmediate(r));
     }
     let received = 0;

@@ -1,34 +1,19 @@
 // Phoenix framing and abuse, with a raw ws device: the hub answers like the real server and stays up.
 import { msgpackSerializer } from "@nerves-hub-ts/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Hub, startHub } from "../hub.js";
-import {
-  FIRMWARE_PARAMS,
-  PRODUCT_KEY,
-  PRODUCT_SECRET,
-  sharedSecretHeaders,
-} from "../test-support/fixtures.js";
+import { describe, expect, it } from "vitest";
+import { FIRMWARE_PARAMS, sharedSecretHeaders } from "../test-support/fixtures.js";
 import { connectPhoenix, RawDevice, rawConnect } from "../test-support/phoenix-device.js";
+import { useTestHub } from "../test-support/test-hub.js";
 
-let hub: Hub;
-const open: RawDevice[] = [];
-
-beforeAll(async () => {
-  hub = await startHub({ idleTimeoutMs: 300, maxFrameBytes: 64 * 1024 });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-});
-afterEach(() => {
-  for (const d of open.splice(0)) d.ws.terminate();
-});
-afterAll(() => hub.close());
+const env = useTestHub({ idleTimeoutMs: 300, maxFrameBytes: 64 * 1024 });
 
 async function device(identifier: string, vsn = "2.0.0"): Promise<RawDevice> {
-  const r = await rawConnect(`${hub.deviceUrl("/device-socket/websocket")}?vsn=${vsn}`, {
+  const r = await rawConnect(`${env.hub.deviceUrl("/device-socket/websocket")}?vsn=${vsn}`, {
     headers: sharedSecretHeaders(identifier),
   });
   if (r.kind !== "open") throw new Error(`refused with ${r.status}`);
   const d = new RawDevice(r.ws);
-  open.push(d);
+  env.afterThisTest(() => d.ws.terminate());
   return d;
 }
 
@@ -83,7 +68,7 @@ describe("Phoenix semantics", () => {
       "phx_reply",
       { status: "error", response: { reason: "unmatched topic" } },
     ]);
-    expect(hub.device("unmatched")?.violations.map((v) => v.reason)).toHaveLength(2);
+    expect(env.hub.device("unmatched")?.violations.map((v) => v.reason)).toHaveLength(2);
   });
 
   it("never replies to device pushes, known or unknown (null join_ref accepted)", async () => {
@@ -92,7 +77,7 @@ describe("Phoenix semantics", () => {
     d.sendJson([null, "3", "device", "status_update", { status: "received" }]);
     d.sendJson([null, "4", "phoenix", "heartbeat", {}]);
     expect(await d.nextJson()).toEqual([null, "4", "phoenix", "phx_reply", { status: "ok", response: {} }]);
-    expect(hub.device("quiet")?.lastStatus?.status).toBe("received");
+    expect(env.hub.device("quiet")?.lastStatus?.status).toBe("received");
   });
 
   it("closes the old channel on a duplicate join, and answers leave with ok then phx_close", async () => {
@@ -103,7 +88,7 @@ describe("Phoenix semantics", () => {
     d.sendJson(["3", "4", "device", "phx_leave", {}]);
     expect(await d.nextJson()).toEqual(["3", "4", "device", "phx_reply", { status: "ok", response: {} }]);
     expect(await d.nextJson()).toEqual(["3", "3", "device", "phx_close", {}]);
-    expect(hub.device("rejoin")?.joinedTopics).toEqual([]);
+    expect(env.hub.device("rejoin")?.joinedTopics).toEqual([]);
   });
 
   it("crashes the device channel on a status outside the enum (phx_error) and accepts a rejoin", async () => {
@@ -114,7 +99,7 @@ describe("Phoenix semantics", () => {
     expect((await d.nextJson())[4]).toEqual({ status: "error", response: { reason: "unmatched topic" } });
     d.sendJson(["4", "4", "device", "phx_join", FIRMWARE_PARAMS]);
     expect((await d.nextJson())[4]).toEqual({ status: "ok", response: {} });
-    expect(hub.device("crashy")?.violations[0]?.reason).toMatch(/status/);
+    expect(env.hub.device("crashy")?.violations[0]?.reason).toMatch(/status/);
   });
 
   it("answers 'join crashed' to join params the server has no clause for", async () => {
@@ -149,13 +134,13 @@ describe("Phoenix semantics", () => {
 
 describe("liveness", () => {
   it("keeps a phoenix client that heartbeats alive past the idle timeout", async () => {
-    const socket = await connectPhoenix(hub.deviceUrl("/device-socket"), {
+    const socket = await connectPhoenix(env.hub.deviceUrl("/device-socket"), {
       headers: sharedSecretHeaders("heartbeater"),
       heartbeatIntervalMs: 100,
     });
     await new Promise((r) => setTimeout(r, 700));
     expect(socket.isConnected()).toBe(true);
-    expect(hub.device("heartbeater")?.connected).toBe(true);
+    expect(env.hub.device("heartbeater")?.connected).toBe(true);
     socket.disconnect();
   });
 });
@@ -168,7 +153,7 @@ describe("abuse", () => {
     d.ws.send(JSON.stringify([null, "1", 42, "x", {}]));
     d.sendJson([null, "8", "phoenix", "heartbeat", {}]);
     expect((await d.nextJson())[1]).toBe("8");
-    expect(hub.device("garbage")?.violations).toHaveLength(3);
+    expect(env.hub.device("garbage")?.violations).toHaveLength(3);
   });
 
   it("keeps only the latest 100 violations but counts them all", async () => {
@@ -176,8 +161,8 @@ describe("abuse", () => {
     for (let i = 0; i < 150; i++) d.ws.send(`garbage ${i}`);
     d.sendJson([null, "8", "phoenix", "heartbeat", {}]);
     await d.nextJson((f) => f[1] === "8");
-    expect(hub.device("flooder")).toMatchObject({ violationCount: 150 });
-    expect(hub.device("flooder")?.violations).toHaveLength(100);
+    expect(env.hub.device("flooder")).toMatchObject({ violationCount: 150 });
+    expect(env.hub.device("flooder")?.violations).toHaveLength(100);
   });
 
   it("closes a msgpack socket that receives a text frame with 1011, as the real socket crashes", async () => {
@@ -197,7 +182,7 @@ describe("abuse", () => {
   it("closes an idle socket with 1002", async () => {
     const d = await device("sleepy");
     expect((await d.closed).code).toBe(1002);
-    expect(hub.device("sleepy")?.connected).toBe(false);
+    expect(env.hub.device("sleepy")?.connected).toBe(false);
   });
 
   it("records invalid payloads as violations without crashing the channel", async () => {
@@ -205,11 +190,11 @@ describe("abuse", () => {
     d.sendJson(["1", "2", "device", "report_network_interface", { interface: 7 }]);
     d.sendJson(["1", "3", "device", "fwup_progress", { stage: "downloading" }]);
     d.sendJson(["1", "4", "device", "connection_types", { values: ["wifi"] }]);
-    await expect.poll(() => hub.device("sloppy")?.connectionTypes).toEqual(["wifi"]);
-    expect(hub.device("sloppy")?.violations.map((v) => v.event)).toEqual([
+    await expect.poll(() => env.hub.device("sloppy")?.connectionTypes).toEqual(["wifi"]);
+    expect(env.hub.device("sloppy")?.violations.map((v) => v.event)).toEqual([
       "report_network_interface",
       "fwup_progress",
     ]);
-    expect(hub.device("sloppy")?.joinedTopics).toEqual(["device"]);
+    expect(env.hub.device("sloppy")?.joinedTopics).toEqual(["device"]);
   });
 });
