@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { harness, settle, startJoined } from "./test-support/harness.js";
+import { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
+import { harness, nextAttempt, settle, startJoined } from "./test-support/harness.js";
 
 describe("DeviceLink: device topic", () => {
   it("rejoins a crashed device channel after rejoinAfterMs with the same params", async () => {
@@ -48,5 +49,28 @@ describe("DeviceLink: device topic", () => {
     h.transport.current?.replyToJoin("device", { status: "ok" });
     await settle();
     expect(h.link.push({ topic: "device", event: "rebooting", payload: {} })).toBe(true);
+  });
+
+  it("keeps asking for keys on every connect when none were configured, even after the hub sent some", async () => {
+    const h = harness({ updates: (push) => new MemoryUpdateHandler(push) });
+    await startJoined(h);
+    const first = h.transport.current;
+    expect(first?.joins[0]?.params).toMatchObject({
+      fwup_public_keys: "on_connect",
+      archive_public_keys: "on_connect",
+    });
+    first?.serverPush("device", "fwup_public_keys", { keys: ["key-from-hub"] });
+    expect(h.link.updates?.needsPublicKeys()).toBe(false);
+
+    // nerves_hub_link builds the request at boot from the configuration, so a key the hub later
+    // rotates or adds still reaches a device that reconnects.
+    first?.drop();
+    await nextAttempt(h);
+    const second = h.transport.current;
+    expect(second).not.toBe(first);
+    expect(second?.joins[0]?.params).toMatchObject({
+      fwup_public_keys: "on_connect",
+      archive_public_keys: "on_connect",
+    });
   });
 });

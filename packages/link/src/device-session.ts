@@ -30,6 +30,7 @@ export class DeviceSession implements TopicSessionHooks {
   private readonly topic: TopicSession;
   private readonly validation: FirmwareValidation;
   private readonly interfaceReport: InterfaceReport;
+  private requests?: { fwup: boolean; archive: boolean };
 
   constructor(
     private readonly ctx: LinkContext,
@@ -54,7 +55,7 @@ export class DeviceSession implements TopicSessionHooks {
 
   /** The join params (§3.1): firmware metadata, fwup version, validation and key requests. */
   async joinParams(): Promise<Record<string, unknown>> {
-    const { config, log, client } = this.ctx;
+    const { log, client } = this.ctx;
     const { firmware } = this.ports;
     const [metadata, fwupVersion, validated, autoRevert] = await Promise.all([
       firmware.metadata().catch((e: unknown) => {
@@ -65,17 +66,33 @@ export class DeviceSession implements TopicSessionHooks {
       this.validation.check(),
       client.flag("firmwareAutoRevertDetected", false),
     ]);
-    const noFwupKeys = this.updates ? this.updates.needsPublicKeys() : config.fwupPublicKeys.length === 0;
+    const keys = this.keyRequests();
     return deviceJoinParams({
       firmware: metadata,
       fwupVersion,
       currentlyDownloadingUuid: this.updates?.currentlyDownloadingUuid() ?? null,
       firmwareValidated: validated,
       firmwareAutoRevertDetected: autoRevert,
-      requestFwupPublicKeys: config.requestFwupPublicKeys || noFwupKeys,
-      requestArchivePublicKeys:
-        config.requestArchivePublicKeys || (config.archivePublicKeys.length === 0 && noFwupKeys),
+      requestFwupPublicKeys: keys.fwup,
+      requestArchivePublicKeys: keys.archive,
     });
+  }
+
+  /**
+   * Which key lists the join asks the hub for (`on_connect`, §3.1). Decided once, from the keys the
+   * device started with, as nerves_hub_link does at boot: keys the hub sent later do not stop the
+   * request, so a key it adds or rotates still reaches a device that reconnects.
+   */
+  private keyRequests(): { fwup: boolean; archive: boolean } {
+    if (!this.requests) {
+      const { config } = this.ctx;
+      const noFwupKeys = this.updates ? this.updates.needsPublicKeys() : config.fwupPublicKeys.length === 0;
+      this.requests = {
+        fwup: config.requestFwupPublicKeys || noFwupKeys,
+        archive: config.requestArchivePublicKeys || (config.archivePublicKeys.length === 0 && noFwupKeys),
+      };
+    }
+    return this.requests;
   }
 
   join(conn: Connection, params: Record<string, unknown>): void {
