@@ -1,15 +1,8 @@
 // demo: a few devices, one generated release, the update told as a story from connect to the
 // device coming back on the new version. Downloads are throttled so each takes a couple of seconds.
 import type { DeviceEvent, SimulatedDevice } from "../simulated-device.js";
-import { deployRelease, deployRows } from "./rollout.js";
-import {
-  bringOnline,
-  joinProblems,
-  rampRows,
-  requireControl,
-  type ScenarioContext,
-  type ScenarioReport,
-} from "./scenario.js";
+import { deployRelease, deployReport } from "./rollout.js";
+import { fleetOnline, requireControl, type ScenarioContext, type ScenarioReport } from "./scenario.js";
 
 export interface DemoOptions {
   firmwareSize: number;
@@ -31,29 +24,16 @@ export async function demo(ctx: ScenarioContext, options: DemoOptions): Promise<
     if (line) ctx.say(`  ${device.identifier}  ${line}`);
   });
   try {
-    const ramp = await bringOnline(ctx, options.timeoutMs);
-    const joinIssues = joinProblems(sim, ramp);
+    const online = await fleetOnline(ctx, options.timeoutMs);
     const bytesPerSecond = Math.max(1024, Math.round((options.firmwareSize * 1000) / options.downloadMs));
     const outcome = await deployRelease(ctx, { ...options, bytesPerSecond });
-    const ok = joinIssues.length === 0 && outcome.problems.length === 0 && outcome.hubConfirmed === devices;
+    const report = deployReport("demo", online, outcome);
     ctx.say(
-      ok
+      report.ok
         ? `all ${devices} device(s) run ${outcome.release.version}; the hub recorded every update as completed`
         : `the update did not reach every device (${outcome.hubConfirmed}/${devices} confirmed by the hub)`,
     );
-    return {
-      scenario: "demo",
-      ok,
-      rows: [...rampRows(ramp, devices), ...deployRows(outcome, devices)],
-      problems: [...joinIssues, ...outcome.problems],
-      metrics: {
-        devices,
-        joined: ramp.joined,
-        rejoined: outcome.rejoinedMs.length,
-        hubConfirmed: outcome.hubConfirmed,
-        allDoneMs: outcome.allDoneMs,
-      },
-    };
+    return report;
   } finally {
     off();
   }

@@ -10,8 +10,8 @@ import {
 import type { HubRelease } from "../hub/hub-control.js";
 import { mib, ms, percentile, seconds } from "../stats.js";
 import {
-  bringOnline,
-  joinProblems,
+  fleetOnline,
+  type OnlineFleet,
   rampRows,
   requireControl,
   type ScenarioContext,
@@ -116,16 +116,19 @@ export function deployRows(o: DeployOutcome, devices: number): [string, string][
 
 export async function rollout(ctx: ScenarioContext, options: RolloutOptions): Promise<ScenarioReport> {
   requireControl(ctx.sim, "rollout");
-  const devices = ctx.sim.options.devices;
-  const ramp = await bringOnline(ctx, options.timeoutMs);
-  const joinIssues = joinProblems(ctx.sim, ramp);
-  const outcome = await deployRelease(ctx, options);
-  const ok = joinIssues.length === 0 && outcome.hubConfirmed === devices && outcome.problems.length === 0;
+  const online = await fleetOnline(ctx, options.timeoutMs);
+  return deployReport("rollout", online, await deployRelease(ctx, options));
+}
+
+/** The report of a scenario that brought the fleet online and deployed one release to it. */
+export function deployReport(scenario: string, online: OnlineFleet, outcome: DeployOutcome): ScenarioReport {
+  const { devices, ramp } = online;
+  const problems = [...online.problems, ...outcome.problems];
   return {
-    scenario: "rollout",
-    ok,
+    scenario,
+    ok: problems.length === 0 && outcome.hubConfirmed === devices,
     rows: [...rampRows(ramp, devices), ...deployRows(outcome, devices)],
-    problems: [...joinIssues, ...outcome.problems],
+    problems,
     metrics: {
       devices,
       joined: ramp.joined,

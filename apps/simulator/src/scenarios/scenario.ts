@@ -40,8 +40,21 @@ export async function bringOnline(ctx: ScenarioContext, timeoutMs: number): Prom
   return ramp;
 }
 
+/** The fleet after `fleetOnline`: how it ramped, and the problems found so far (a scenario adds its own). */
+export interface OnlineFleet {
+  devices: number;
+  ramp: RampReport;
+  problems: string[];
+}
+
+/** Every scenario's start: bring the fleet online and note the devices that never joined. */
+export async function fleetOnline(ctx: ScenarioContext, timeoutMs: number): Promise<OnlineFleet> {
+  const ramp = await bringOnline(ctx, timeoutMs);
+  return { devices: ctx.sim.options.devices, ramp, problems: joinProblems(ctx.sim, ramp) };
+}
+
 /** Problems of devices that never joined, with the link's last error. */
-export function joinProblems(sim: Simulation, ramp: RampReport): string[] {
+function joinProblems(sim: Simulation, ramp: RampReport): string[] {
   const problems = [...ramp.identityErrors];
   for (const d of sim.fleet.devices) {
     if (d.firstJoinAt === undefined)

@@ -2,13 +2,7 @@
 // end of the hold, heartbeat round trips in its first and second half, and connections lost meanwhile.
 
 import { mib, ms, percentile, Reservoir } from "../stats.js";
-import {
-  bringOnline,
-  joinProblems,
-  rampRows,
-  type ScenarioContext,
-  type ScenarioReport,
-} from "./scenario.js";
+import { fleetOnline, rampRows, type ScenarioContext, type ScenarioReport } from "./scenario.js";
 
 export interface SoakOptions {
   durationMs: number;
@@ -29,8 +23,7 @@ export async function soak(ctx: ScenarioContext, options: SoakOptions): Promise<
   const { sim } = ctx;
   const { fleet } = sim;
   const devices = sim.options.devices;
-  const ramp = await bringOnline(ctx, options.timeoutMs);
-  const problems = joinProblems(sim, ramp);
+  const { ramp, problems } = await fleetOnline(ctx, options.timeoutMs);
 
   const halves = [new Reservoir(10_000), new Reservoir(10_000)];
   let half = 0;

@@ -2,8 +2,7 @@
 // draining node does) and measure how the reconnects spread out under the link's jittered backoff.
 import { ms, percentile } from "../stats.js";
 import {
-  bringOnline,
-  joinProblems,
+  fleetOnline,
   rampRows,
   requireControl,
   type ScenarioContext,
@@ -20,8 +19,7 @@ export async function storm(ctx: ScenarioContext, options: StormOptions): Promis
   const devices = sim.options.devices;
   const control = requireControl(sim, "storm");
   const clock = fleet.clock;
-  const ramp = await bringOnline(ctx, options.timeoutMs);
-  const problems = joinProblems(sim, ramp);
+  const { ramp, problems } = await fleetOnline(ctx, options.timeoutMs);
   const online = fleet.devices.filter((d) => d.phase === "joined");
 
   const rejoinMs: number[] = [];
