@@ -31,6 +31,8 @@ export class DeviceSession implements TopicSessionHooks {
   private readonly validation: FirmwareValidation;
   private readonly interfaceReport: InterfaceReport;
   private requests?: { fwup: boolean; archive: boolean };
+  /** What the join params (reused by every rejoin on this connection) say about validation. */
+  private toldValidated = true;
 
   constructor(
     private readonly ctx: LinkContext,
@@ -96,6 +98,8 @@ export class DeviceSession implements TopicSessionHooks {
   }
 
   join(conn: Connection, params: Record<string, unknown>): void {
+    this.toldValidated =
+      (params.meta as { firmware_validated?: unknown } | undefined)?.firmware_validated !== false;
     this.topic.join(conn, params);
   }
 
@@ -134,7 +138,7 @@ export class DeviceSession implements TopicSessionHooks {
     if (!conn) return;
     const live = () => this.hooks.connection() === conn;
     void this.interfaceReport.report(conn, () => live() && this.topic.joined);
-    this.validation.joined(live);
+    this.validation.joined(this.toldValidated, live);
   }
 
   onJoinFailed(e: JoinError): void {

@@ -76,4 +76,28 @@ describe("DeviceLink: firmware validation", () => {
     });
     expect(h.alarms.isSet(AlarmId.firmwareReverted)).toBe(true);
   });
+
+  it("after a rejoin whose reused meta says not validated, firmware_validated is pushed again", async () => {
+    let validated = false;
+    const h = harness({ client: { firmwareValidated: () => validated } });
+    await startJoined(h);
+    const conn = h.transport.current;
+    validated = true;
+    await h.link.checkFirmwareValidated();
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(1);
+
+    // The rejoin reuses the connect's params, so it tells the hub `firmware_validated: false` again
+    // (hub-server.md §3.2 marks the firmware not validated); the hub must hear the push once more.
+    conn?.crashChannel("device");
+    h.clock.advance(5_000);
+    await settle();
+    expect(conn?.joins).toHaveLength(2);
+    expect(conn?.joins[1]?.params).toMatchObject({ meta: { firmware_validated: false } });
+    h.clock.advance(10_000);
+    await settle();
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(2);
+    h.clock.advance(60_000);
+    await settle();
+    expect(conn?.pushesOn("device", "firmware_validated")).toHaveLength(2);
+  });
 });

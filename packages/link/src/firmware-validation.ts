@@ -27,8 +27,13 @@ export class FirmwareValidation {
     return this.validated;
   }
 
-  /** The device topic joined: poll while the firmware is not validated and `live()` holds. */
-  joined(live: () => boolean): void {
+  /**
+   * The device topic joined with `told` in its meta: that is now what the hub knows (a rejoin reuses
+   * the connect's params, so it can say "not validated" after a push said otherwise). Poll while the
+   * hub believes the firmware is not validated and `live()` holds.
+   */
+  joined(told: boolean, live: () => boolean): void {
+    this.validated = told;
     if (!this.validated && !this.pollTimer) this.schedulePoll(live);
   }
 
