@@ -326,6 +326,29 @@ describe("wsTransport: closing", () => {
     expect(peer.received.filter((f) => f.event === "heartbeat")).toHaveLength(1);
   });
 
+  it("puts the exact Phoenix v2 JSON frames on the wire and tolerates a reply to a push", async () => {
+    const s = await rawServer({ heartbeats: false, joinReply: () => ({ status: "ok", response: {} }) });
+    const conn = await connect(s.url(), { heartbeatIntervalMs: 200 });
+    const rec = recorder();
+    const channel = conn.join("device", { device_api_version: "2.3.0" }, rec.handlers);
+    await channel.joined;
+    expect(channel.push("rebooting", {})).toBe(true);
+    const peer = await s.peer();
+    const pushed = await peer.frame((f) => f.event === "rebooting");
+    await peer.frame((f) => f.event === "heartbeat", 3_000);
+    const texts = peer.rawFrames.map((f) => f.data.toString("utf8"));
+    // device-client.md §1.2: [join_ref, ref, topic, event, payload] with decimal-string refs.
+    expect(texts[0]).toMatch(/^\["(\d+)","\1","device","phx_join",\{"device_api_version":"2\.3\.0"\}\]$/);
+    expect(texts).toContainEqual(expect.stringMatching(/^\["\d+","\d+","device","rebooting",\{\}\]$/));
+    expect(texts).toContainEqual(expect.stringMatching(/^\[null,"\d+","phoenix","heartbeat",\{\}\]$/));
+    // A hub that does answer a push must not disturb the channel.
+    peer.send(replyFrame(pushed, "ok", {}));
+    peer.send({ joinRef: pushed.joinRef, ref: null, topic: "device", event: "identify", payload: {} });
+    await until(() => rec.messages.length === 1);
+    expect(rec.messages.map((m) => m.event)).toEqual(["identify"]);
+    expect(channel.push("rebooting", {})).toBe(true);
+  });
+
   it("times every heartbeat from send to the hub's reply", async () => {
     const s = await rawServer({ heartbeats: false });
     const conn = await connect(s.url(), { heartbeatIntervalMs: 1_000 });
