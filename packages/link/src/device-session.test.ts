@@ -21,6 +21,22 @@ describe("DeviceLink: device topic", () => {
     expect(h.link.state().status).toBe("joined");
   });
 
+  it("tells a rejoin which update is in progress now, not what the connect said", async () => {
+    const updates = new MemoryUpdateHandler();
+    const h = harness({ updates });
+    await startJoined(h);
+    const conn = h.transport.current;
+    expect(conn?.joins[0]?.params).toMatchObject({ currently_downloading_uuid: null });
+    updates.downloadingUuid = "3f1e0c7a-8a2b-5c4d-9e6f-0a1b2c3d4e5f";
+    conn?.crashChannel("device");
+    h.clock.advance(5_000);
+    await settle();
+    expect(conn?.joins[1]?.params).toEqual({
+      ...(conn?.joins[0]?.params as object),
+      currently_downloading_uuid: "3f1e0c7a-8a2b-5c4d-9e6f-0a1b2c3d4e5f",
+    });
+  });
+
   it("retries a refused join on the rejoin schedule and does not rejoin after the hub leaves", async () => {
     const h = harness({ config: { rejoinAfterMs: [1000, 3000] } });
     h.transport.joinReply = () => ({ status: "error", response: { reason: "join crashed" } });

@@ -97,6 +97,18 @@ export class DeviceSession implements TopicSessionHooks {
     return this.requests;
   }
 
+  /**
+   * A rejoin reuses the connect's params (as nerves_hub_link does) except `currently_downloading_uuid`:
+   * an update may have started since, and a stale null would make the hub drop its in-flight record
+   * (hub-server.md §10.8).
+   */
+  rejoinParams(previous: unknown): unknown {
+    return {
+      ...(previous as object),
+      currently_downloading_uuid: this.updates?.currentlyDownloadingUuid() ?? null,
+    };
+  }
+
   join(conn: Connection, params: Record<string, unknown>): void {
     this.toldValidated =
       (params.meta as { firmware_validated?: unknown } | undefined)?.firmware_validated !== false;

@@ -11,6 +11,8 @@ export interface TopicSessionHooks {
   onLost(how: "error" | "left", reason?: unknown): void;
   /** The join was refused or timed out; a rejoin follows. */
   onJoinFailed(error: JoinError): void;
+  /** Params for a rejoin on the same connection, from the previous ones (default: unchanged). */
+  rejoinParams?(previous: unknown): unknown;
 }
 
 /** Keeps one topic joined on a connection, rejoining on the Clock. */
@@ -34,7 +36,7 @@ export class TopicSession {
     return this.joinedNow;
   }
 
-  /** Joins on `conn` with `params`; a rejoin reuses the same params (as nerves_hub_link does). */
+  /** Joins on `conn` with `params`; a rejoin reuses them unless the hooks refresh them. */
   join(conn: Connection, params: unknown): void {
     this.reset();
     this.conn = conn;
@@ -124,6 +126,7 @@ export class TopicSession {
     this.timer?.cancel();
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
+      if (this.hooks.rejoinParams) this.params = this.hooks.rejoinParams(this.params);
       this.attempt();
     }, delay);
   }
