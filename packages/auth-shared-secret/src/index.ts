@@ -11,6 +11,7 @@ export {
 export { redactSharedSecretHeaders } from "./redact.js";
 export { type SharedSecretHeaders, SigningError, type SignOptions, signSharedSecret } from "./sign.js";
 export {
+  type KeyDeriver,
   type RequestHeaders,
   type VerifyFailureReason,
   type VerifyOptions,

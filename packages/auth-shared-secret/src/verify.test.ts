@@ -1,3 +1,4 @@
+import { pbkdf2Sync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { encodeTerm } from "./etf.js";
 import { signSharedSecret } from "./sign.js";
@@ -29,6 +30,26 @@ describe("verifySharedSecret: reference vectors", () => {
       identifier: v.identifier,
       signedAtMs: v.signedAtSeconds * 1000,
     });
+  });
+});
+
+describe("verifySharedSecret: a caller's key deriver", () => {
+  it("verifies the vectors with a native PBKDF2 and refuses when the deriver disagrees", () => {
+    const calls: string[] = [];
+    const native = (digest: string, secret: string, salt: string, iterations: number, length: number) => {
+      calls.push(`${digest}/${iterations}/${length}`);
+      return pbkdf2Sync(secret, salt, iterations, length, digest === "sha" ? "sha1" : digest);
+    };
+    for (const v of VECTORS) {
+      const headers = { ...signSharedSecret(v) };
+      expect(verify(headers, { nowMs: v.signedAtSeconds * 1000 + 1500, deriveKey: native }).ok).toBe(true);
+      const wrong = () => new Uint8Array(32);
+      expect(verify(headers, { nowMs: v.signedAtSeconds * 1000 + 1500, deriveKey: wrong })).toMatchObject({
+        ok: false,
+        reason: "bad_signature",
+      });
+    }
+    expect(calls).toEqual(VECTORS.map(() => "sha256/1000/32"));
   });
 });
 

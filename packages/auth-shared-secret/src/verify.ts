@@ -60,7 +60,21 @@ export interface VerifyOptions {
    */
   maxIterations?: number;
   maxKeyLength?: number;
+  /**
+   * Replaces the built-in (pure JS) PBKDF2, e.g. with a native or caching one. `digest` is the lower-case
+   * name from `x-nh-alg` (`sha`, `sha224`, `sha256`, `sha384`, `sha512`).
+   */
+  deriveKey?: KeyDeriver;
 }
+
+/** PBKDF2-HMAC(digest, password = secret, salt, iterations, length), as Plug.Crypto's KeyGenerator. */
+export type KeyDeriver = (
+  digest: string,
+  secret: string,
+  salt: string,
+  iterations: number,
+  length: number,
+) => Uint8Array;
 
 const DEFAULT_MAX_AGE_SECONDS = 90;
 const DEFAULT_MAX_ITERATIONS = 100_000;
@@ -119,7 +133,9 @@ export function verifySharedSecret(headers: RequestHeaders, opts: VerifyOptions)
   }
   // The salt carries the alg text verbatim but the time as the re-rendered parsed integer.
   const salt = saltFor(alg, key, time.toString());
-  const derived = deriveKey(digest, secret, salt, Number(iterations), Number(keyLength));
+  const derived = opts.deriveKey
+    ? opts.deriveKey(digestName.toLowerCase(), secret, salt, Number(iterations), Number(keyLength))
+    : deriveKey(digest, secret, salt, Number(iterations), Number(keyLength));
   const opened = openToken(token, derived);
   if (!opened.ok) {
     return opened.reason === "bad_token"

@@ -3,6 +3,7 @@
 import { type RequestHeaders, verifySharedSecret } from "@nerves-hub-ts/auth-shared-secret";
 import type { DeviceRecord } from "../devices/device-record.js";
 import type { DeviceRegistry } from "../devices/registry.js";
+import { cachingKeyDeriver } from "./key-deriver.js";
 
 interface KeyEntry {
   secret: string;
@@ -42,6 +43,8 @@ export class SharedSecretKeys {
     this.#keys.set(key, entry);
   }
 
+  readonly #deriveKey = cachingKeyDeriver();
+
   authenticate(
     headers: RequestHeaders,
     devices: DeviceRegistry,
@@ -52,6 +55,7 @@ export class SharedSecretKeys {
       lookupSecret: (key) => this.#keys.get(key)?.secret,
       nowMs,
       maxAgeSeconds,
+      deriveKey: this.#deriveKey,
     });
     if (!verdict.ok) return { ok: false, status: verdict.status, reason: verdict.reason };
     const entry = this.#keys.get(verdict.key);
