@@ -2,19 +2,12 @@
 // nerves_hub_link's (device-client.md §4.5, §11.12) it checks that a ranged answer is 206 with
 // the Content-Range asked for, copes with a missing Content-Length, limits redirects, retries
 // 5xx and network errors with backoff but stops on other 4xx, and never logs a URL's query.
-import {
-  type ClientRequest,
-  request as httpRequest,
-  type IncomingMessage,
-  type RequestOptions,
-} from "node:http";
-import { request as httpsRequest } from "node:https";
 import type { ConnectionOptions } from "node:tls";
 import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/link";
 import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
-import { readBody } from "./body-reader.js";
 import { parseContentRange, rangeHeader } from "./content-range.js";
+import { type Http1Response, http1Get } from "./http1/client.js";
 import { interfaceForAddress } from "./network-interface.js";
 import { proxyAuthorization, proxyFor, tunnel } from "./proxy.js";
 import { redactUrl } from "./redact.js";
@@ -49,7 +42,7 @@ class Retryable extends Error {}
 interface Deadline {
   expired: boolean;
   timer: NodeJS.Timeout | undefined;
-  res: IncomingMessage | undefined;
+  res: Http1Response | undefined;
 }
 
 const RETRYABLE_4XX = new Set([408, 429]);
@@ -110,7 +103,7 @@ export class HttpDownloader implements Downloader {
           await sleep(delay, req.signal);
         }
         const before = next;
-        let res: IncomingMessage | undefined;
+        let res: Http1Response | undefined;
         try {
           const opened = await this.#open(url, next, end, connection, req);
           connection = opened.connection;
@@ -174,7 +167,7 @@ export class HttpDownloader implements Downloader {
     end: number | undefined,
     connection: number,
     req: DownloadRequest,
-  ): Promise<{ res: IncomingMessage; url: URL; connection: number }> {
+  ): Promise<{ res: Http1Response; url: URL; connection: number }> {
     let url = start;
     for (let hop = 0; ; hop++) {
       const res = await this.#get(url, next, end, connection, req.signal);
@@ -182,12 +175,12 @@ export class HttpDownloader implements Downloader {
         url: redactUrl(url),
         offset: next,
         attempt: connection,
-        networkInterface: interfaceForAddress(res.socket?.localAddress),
+        networkInterface: interfaceForAddress(res.localAddress),
       });
       connection += 1;
-      const status = res.statusCode ?? 0;
+      const status = res.status;
       if (status < 300 || status >= 400) return { res, url, connection };
-      res.resume();
+      res.destroy();
       const location = res.headers.location;
       if (!location) throw fail(["http_error", status]);
       if (hop >= this.#o.maxRedirects) throw fail("too_many_redirects");
@@ -196,13 +189,13 @@ export class HttpDownloader implements Downloader {
     }
   }
 
-  #get(
+  async #get(
     url: URL,
     next: number,
     end: number | undefined,
     attempt: number,
     signal?: AbortSignal,
-  ): Promise<IncomingMessage> {
+  ): Promise<Http1Response> {
     const range = rangeHeader(next, end);
     const headers: Record<string, string> = {
       "user-agent": this.#o.userAgent,
@@ -210,62 +203,53 @@ export class HttpDownloader implements Downloader {
       ...(range ? { range } : {}),
     };
     const https = url.protocol === "https:";
-    if (!https && url.protocol !== "http:") return Promise.reject(fail(["unsupported_scheme", url.protocol]));
+    if (!https && url.protocol !== "http:") throw fail(["unsupported_scheme", url.protocol]);
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = Number(url.port) || (https ? 443 : 80);
+    const origin = {
+      target: `${url.pathname}${url.search}`,
+      authority: url.host,
+      headers,
+      ...(signal ? { signal } : {}),
+    };
     const proxy = proxyFor(url, this.#proxy);
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const send = (options: RequestOptions, secure: boolean): ClientRequest => {
-        const r = (secure ? httpsRequest : httpRequest)({
-          ...options,
-          headers: { ...options.headers, ...headers },
-          signal,
-        });
-        r.once("response", resolve);
-        r.once("error", (e) => reject(signal?.aborted ? signal.reason : new Retryable(e.message)));
-        r.end();
-        return r;
-      };
-      const path = `${url.pathname}${url.search}`;
-      if (!proxy) {
-        send({ host: url.hostname, port: url.port, path, agent: false, ...(https ? this.#tls : {}) }, https);
-      } else if (!https) {
+    try {
+      if (!proxy) return await http1Get({ ...origin, host, port, ...(https ? { tls: this.#tls } : {}) });
+      const proxyPort = Number(proxy.port) || 80;
+      if (!https) {
         const auth = proxyAuthorization(proxy);
-        send(
-          {
-            host: proxy.hostname,
-            port: proxy.port || 80,
-            path: url.href,
-            agent: false,
-            headers: { host: url.host, ...(auth ? { "proxy-authorization": auth } : {}) },
-          },
-          false,
-        );
-      } else {
-        tunnel(proxy, url, this.#tls, signal).then(
-          (socket) =>
-            send(
-              { host: url.hostname, port: url.port, path, createConnection: () => socket, agent: undefined },
-              true,
-            ),
-          (e: Error & { proxyStatus?: number }) =>
-            reject(
-              e.proxyStatus && e.proxyStatus < 500
-                ? fail(["proxy_error", e.proxyStatus])
-                : new Retryable(e.message),
-            ),
-        );
+        return await http1Get({
+          ...origin,
+          host: proxy.hostname,
+          port: proxyPort,
+          target: url.href,
+          headers: { ...headers, ...(auth ? { "proxy-authorization": auth } : {}) },
+        });
       }
-    });
+      return await http1Get({
+        ...origin,
+        host,
+        port,
+        connect: () =>
+          tunnel(proxy, url, this.#tls, signal).catch((e: Error & { proxyStatus?: number }) => {
+            throw e.proxyStatus && e.proxyStatus < 500 ? fail(["proxy_error", e.proxyStatus]) : e;
+          }),
+      });
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw e instanceof UpdateError ? e : new Retryable((e as Error).message);
+    }
   }
 
   /** Decides whether an answer can be used, and how: bytes to skip, expected length, file size. */
   #check(
-    res: IncomingMessage,
+    res: Http1Response,
     next: number,
     end: number | undefined,
     total: number | undefined,
     url: URL,
   ): { skip: number; length: number | undefined; total: number | undefined } {
-    const status = res.statusCode ?? 0;
+    const status = res.status;
     const lengthHeader = res.headers["content-length"];
     const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
     if (status >= 500 || RETRYABLE_4XX.has(status)) throw new Retryable(`HTTP ${status}`);
@@ -310,14 +294,14 @@ export class HttpDownloader implements Downloader {
   }
 
   /** The response body, chunk by chunk; a stall while we wait for data drops the connection. */
-  async *#body(res: IncomingMessage, deadline: { expired: boolean }): AsyncGenerator<Buffer> {
+  async *#body(res: Http1Response, deadline: { expired: boolean }): AsyncGenerator<Uint8Array> {
     let waiting = false;
     const idle = setTimeout(() => {
       if (waiting) res.destroy(new Retryable(`no data for ${this.#o.idleTimeoutMs} ms`));
       else idle.refresh();
     }, this.#o.idleTimeoutMs);
     try {
-      yield* readBody(res, (w) => {
+      yield* res.body((w) => {
         waiting = w;
         if (w) idle.refresh();
       });

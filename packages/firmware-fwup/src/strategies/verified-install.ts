@@ -30,7 +30,8 @@ export async function installVerified(
   signal?: AbortSignal,
 ): Promise<UpdateOutcome> {
   const { session, size, checksum } = input;
-  const hash = input.hash();
+  // Only a checksum needs hashing (a cached file was verified on its way to disk).
+  const hash = checksum === null ? undefined : input.hash();
   const held: Uint8Array[] = [];
   let heldBytes = 0;
   let total = 0;
@@ -55,7 +56,7 @@ export async function installVerified(
   try {
     for await (const chunk of input.chunks) {
       signal?.throwIfAborted();
-      hash.update(chunk);
+      hash?.update(chunk);
       total += chunk.length;
       if (size !== undefined && total > size) throw new UpdateError(Failure.download("unexpected_data"));
       let refused: UpdateOutcome | undefined;
@@ -72,7 +73,7 @@ export async function installVerified(
       if (refused) return refused;
     }
     if (size !== undefined && total !== size) throw new UpdateError(Failure.download("incomplete_download"));
-    if (checksum !== null && hash.hexDigest() !== checksum) {
+    if (hash && hash.hexDigest() !== checksum) {
       session.cancel("checksum mismatch");
       return { ok: false, failure: Failure.update("checksum_mismatch") };
     }

@@ -7,7 +7,7 @@ import { type ByteRange, parseRange } from "./range.js";
 import type { UrlSigner } from "./signed-url.js";
 import type { FirmwareRecord, FirmwareStore } from "./store.js";
 
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 
 async function* readChunks(record: FirmwareRecord, range: ByteRange): AsyncGenerator<Buffer> {
   if (range.end < range.start) return;
