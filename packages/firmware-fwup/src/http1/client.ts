@@ -7,9 +7,13 @@ import { isIP, connect as netConnect, type OnReadOpts, type Socket } from "node:
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { type ResponseHead, ResponseParser } from "./response-parser.js";
 
-/** Socket reads land in slabs of this size; a read gets at least MIN_READ bytes of room. */
-const SLAB_BYTES = 256 * 1024;
-const MIN_READ = 64 * 1024;
+/**
+ * Socket reads land in slabs of this size; a read gets at least MIN_READ bytes of room. On a fast
+ * link a read fills what it is given, so large slabs mean few reads: in bench/update 1 MiB slabs
+ * took 0.93 CPU s/GiB against 1.08 with 256 KiB ones (node:http reads 64 KiB at a time).
+ */
+const SLAB_BYTES = 1024 * 1024;
+const MIN_READ = 256 * 1024;
 /** Body bytes queued before the socket stops reading: the most a slow consumer lets pile up. */
 export const BODY_QUEUE_BYTES = 1024 * 1024;
 
