@@ -7,18 +7,23 @@ import { type ByteRange, parseRange } from "./range.js";
 import type { UrlSigner } from "./signed-url.js";
 import type { FirmwareRecord, FirmwareStore } from "./store.js";
 
+/** Bytes per read and write: 256 KiB took half the CPU of 64 KiB in bench/update. */
 const CHUNK = 256 * 1024;
 
-async function* readChunks(record: FirmwareRecord, range: ByteRange): AsyncGenerator<Buffer> {
+/** A throttled body goes out in pieces of about 50 ms each, so its pace is smooth. */
+const throttledChunk = (bytesPerSecond: number) =>
+  Math.min(CHUNK, Math.max(1024, Math.round(bytesPerSecond / 20)));
+
+async function* readChunks(record: FirmwareRecord, range: ByteRange, chunk: number): AsyncGenerator<Buffer> {
   if (range.end < range.start) return;
   if (record.source.kind === "bytes") {
     const bytes = record.source.bytes;
-    for (let at = range.start; at <= range.end; at += CHUNK) {
-      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(CHUNK, range.end + 1 - at));
+    for (let at = range.start; at <= range.end; at += chunk) {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(chunk, range.end + 1 - at));
     }
     return;
   }
-  yield* createReadStream(record.source.path, { start: range.start, end: range.end, highWaterMark: CHUNK });
+  yield* createReadStream(record.source.path, { start: range.start, end: range.end, highWaterMark: chunk });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -126,7 +131,8 @@ async function streamBody(
   let offset = range.start;
   let sent = 0;
   const started = Date.now();
-  for await (const original of readChunks(record, range)) {
+  const rate = fault?.bytesPerSecond;
+  for await (const original of readChunks(record, range, rate ? throttledChunk(rate) : CHUNK)) {
     if (res.destroyed) return;
     let chunk = original;
     const corrupt = fault?.corruptByteAt;
@@ -143,8 +149,8 @@ async function streamBody(
     if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
     offset += chunk.length;
     sent += chunk.length;
-    if (fault?.bytesPerSecond) {
-      const due = (sent / fault.bytesPerSecond) * 1000 - (Date.now() - started);
+    if (rate) {
+      const due = (sent / rate) * 1000 - (Date.now() - started);
       if (due > 0) await sleep(due);
     }
   }
