@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
 import { startHub } from "@nerves-hub-ts/hub";
 import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/link";
@@ -203,6 +204,25 @@ describe("HttpDownloader against a plain server", () => {
     expect(Buffer.compare(bytes, body)).toBe(0);
     expect(s.ranges).toEqual([undefined, "bytes=100000-"]);
     await s.close();
+  });
+
+  it("drops a connection that never answers and gives up after the bounded attempts", async () => {
+    const silent = createServer(() => {}); // accepts, then says nothing
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const { port } = silent.address() as AddressInfo;
+    const lines: string[] = [];
+    const log = (msg: string, fields?: LogFields) => lines.push(`${msg} ${JSON.stringify(fields)}`);
+    const { error } = await collect(
+      new HttpDownloader({
+        ...fast,
+        idleTimeoutMs: 100,
+        maxAttempts: 2,
+        logger: { debug: log, info: log, warn: log, error: log },
+      }).download({ url: `http://127.0.0.1:${port}/fw` }),
+    );
+    expect(term(error)).toBe("max_disconnects_reached");
+    expect(lines.filter((l) => l.includes("no response within 100 ms"))).toHaveLength(2);
+    silent.close();
   });
 
   it("refuses a 206 without Content-Range", async () => {

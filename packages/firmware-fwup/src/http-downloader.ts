@@ -19,7 +19,10 @@ export interface HttpDownloaderOptions {
   retryDelayMs?: number;
   /** Default 15000 ms (nerves_hub_link's `time_between_retries`). */
   maxRetryDelayMs?: number;
-  /** No data for this long while waiting for it: drop the connection and resume. Default 60000 ms. */
+  /**
+   * No answer or no data for this long while waiting for it: drop the connection and resume.
+   * Default 60000 ms.
+   */
   idleTimeoutMs?: number;
   /** The whole download's time limit is max(minTimeoutMs, bytes × 8 / worstCaseBitsPerSecond). */
   minTimeoutMs?: number;
@@ -210,6 +213,7 @@ export class HttpDownloader implements Downloader {
       target: `${url.pathname}${url.search}`,
       authority: url.host,
       headers,
+      headTimeoutMs: this.#o.idleTimeoutMs,
       ...(signal ? { signal } : {}),
     };
     const proxy = proxyFor(url, this.#proxy);

@@ -32,6 +32,8 @@ export interface Http1GetOptions {
   authority: string;
   headers: Record<string, string>;
   signal?: AbortSignal;
+  /** No response head this long after starting: give up on the connection. Default: no limit. */
+  headTimeoutMs?: number;
 }
 
 export interface Http1Response {
@@ -72,6 +74,7 @@ class Connection implements Http1Response {
   #ended = false;
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
+  #headTimer: NodeJS.Timeout | undefined;
 
   constructor(options: Http1GetOptions, resolve: (r: Http1Response) => void, reject: (e: Error) => void) {
     this.#options = options;
@@ -106,6 +109,10 @@ class Connection implements Http1Response {
       return;
     }
     o.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (o.headTimeoutMs !== undefined) {
+      const ms = o.headTimeoutMs;
+      this.#headTimer = setTimeout(() => this.destroy(new Error(`no response within ${ms} ms`)), ms);
+    }
     if (o.connect) {
       o.connect().then(
         (socket) => {
@@ -213,6 +220,7 @@ class Connection implements Http1Response {
   }
 
   #onHead(head: ResponseHead): void {
+    clearTimeout(this.#headTimer);
     this.status = head.status;
     this.headers = head.headers;
     this.#headSeen = true;
@@ -231,6 +239,7 @@ class Connection implements Http1Response {
   #fail(e: Error): void {
     if (this.#failure || this.#ended) return;
     this.#failure = e;
+    clearTimeout(this.#headTimer);
     if (!this.#headSeen) this.#reject(e);
     this.#poke();
   }
