@@ -1,6 +1,6 @@
 // The firmware server: byte-exact ranges, URL expiry and every injectable fault, over real HTTP.
 import { createHash, randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,9 +92,13 @@ describe("firmware records", () => {
     await writeFile(path, data);
     const rec = await hub.addFirmware(path, { version: "9.9.9" });
     expect(rec.checksum).toBe(sha(data));
-    const r = await get(hub.firmwareUrl(rec.uuid), { range: "bytes=1000-1999" });
-    expect(r.status).toBe(206);
-    expect(r.body.equals(data.subarray(1000, 2000))).toBe(true);
+    try {
+      const r = await get(hub.firmwareUrl(rec.uuid), { range: "bytes=1000-1999" });
+      expect(r.status).toBe(206);
+      expect(r.body.equals(data.subarray(1000, 2000))).toBe(true);
+    } finally {
+      await rm(path, { force: true });
+    }
   });
 });
 
