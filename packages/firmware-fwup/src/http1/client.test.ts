@@ -440,10 +440,8 @@ describe("http1Get over TCP", () => {
     expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
-  // Known bug: a connection that fails before the response head (refused, reset, closed early)
-  // rejects without removing its listener from the caller's signal, so a downloader retrying
-  // under one long-lived signal piles up listeners (each holding its Connection and slab).
-  it.fails("removes its abort listener when the request fails before the head", async () => {
+  // A downloader retries under one long-lived signal: a failed attempt must not leave a listener.
+  it("removes its abort listener when the request fails before the head", async () => {
     const s = await startServer((socket) => socket.end("HTTP/1.1 200 OK\r\n"));
     const signal = new AbortController().signal;
     await expect(get(s.port, { signal })).rejects.toThrow(HttpParseError);
@@ -513,9 +511,7 @@ describe("http1Get over TCP", () => {
     expect(await it.next()).toEqual({ done: true, value: undefined });
   });
 
-  // Known bug: onWait(true) runs before body() registers its wake-up, so a destroy(error) (or an
-  // abort) made synchronously inside onWait(true) is never seen and the read waits forever.
-  it.fails("makes the read throw when destroy(error) is called from inside onWait(true)", async () => {
+  it("makes the read throw when destroy(error) is called from inside onWait(true)", async () => {
     const s = await startServer((socket) => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"));
     const res = await get(s.port);
     const error = new Error("deadline passed");
@@ -532,6 +528,17 @@ describe("http1Get over TCP", () => {
       sleep(200).then(() => "hung"),
     ]);
     expect(outcome).toBe(error);
+  });
+
+  it("drops what is queued when destroyed with an error: the next read throws it", async () => {
+    const s = await startServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nqueued bytes"),
+    );
+    const res = await get(s.port);
+    await sleep(50); // the first bytes arrive and wait in the queue
+    const error = new Error("update stopped");
+    res.destroy(error);
+    await expect(res.body().next()).rejects.toBe(error);
   });
 
   it("reports waiting and not waiting around each wait for the network", async () => {

@@ -152,9 +152,11 @@ class Connection implements Http1Response {
         if (this.#failure) throw this.#failure;
         if (this.#ended) return;
         onWait?.(true);
-        await new Promise<void>((r) => {
-          this.#wake = r;
-        });
+        // onWait may itself have ended things (a destroy), which would wake nobody.
+        if (this.#queue.length === 0 && !this.#failure && !this.#ended)
+          await new Promise<void>((r) => {
+            this.#wake = r;
+          });
         onWait?.(false);
       }
     } finally {
@@ -163,9 +165,20 @@ class Connection implements Http1Response {
   }
 
   destroy(error?: Error): void {
-    if (error) this.#fail(error);
-    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    if (error && !this.#failure && !this.#ended) {
+      // Asked to stop: what is queued is not wanted any more.
+      this.#queue.length = 0;
+      this.#queued = 0;
+      this.#fail(error);
+    }
+    this.#release();
     this.#socket?.destroy();
+  }
+
+  /** Drops what ties this connection to the caller: the abort listener and the head timer. */
+  #release(): void {
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    clearTimeout(this.#headTimer);
   }
 
   readonly #onAbort = () => this.destroy(this.#options.signal?.reason as Error);
@@ -209,7 +222,9 @@ class Connection implements Http1Response {
     try {
       this.#parser.push(bytes);
     } catch (e) {
-      this.destroy(e as Error);
+      // The bytes parsed before the error are good: they stay queued ahead of it.
+      this.#fail(e as Error);
+      this.#socket?.destroy();
       return false;
     }
     if (this.#queued >= BODY_QUEUE_BYTES) {
@@ -239,7 +254,7 @@ class Connection implements Http1Response {
   #fail(e: Error): void {
     if (this.#failure || this.#ended) return;
     this.#failure = e;
-    clearTimeout(this.#headTimer);
+    this.#release();
     if (!this.#headSeen) this.#reject(e);
     this.#poke();
   }
