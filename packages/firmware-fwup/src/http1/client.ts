@@ -1,8 +1,8 @@
 // One HTTP/1.1 GET on its own connection, read the way a firmware download wants it: the socket
 // reads straight into large buffers we hand it (net's `onread`), and body bytes reach the consumer
 // as views of those buffers. Compared with node:http this moves the same bytes with far fewer,
-// larger reads, no per-read allocation and no stream machinery per chunk: in bench/update about
-// 40% less CPU for the download and a smaller peak RSS.
+// larger reads, no per-read allocation and no stream machinery per chunk: in bench/update the
+// device's CPU per GiB (SHA-256 included) fell from about 1.4 s to 0.95 s.
 import { isIP, connect as netConnect, type OnReadOpts, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { type ResponseHead, ResponseParser } from "./response-parser.js";
