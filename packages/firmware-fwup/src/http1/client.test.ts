@@ -3,23 +3,11 @@ import { type AddressInfo, createServer, connect as netConnect, type Server, Soc
 import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { firmwareBytes } from "../test-support/bytes.js";
 import { BODY_QUEUE_BYTES, type Http1GetOptions, type Http1Response, http1Get } from "./client.js";
 import { HttpParseError } from "./response-parser.js";
 
 const MiB = 1024 * 1024;
-
-/** Pseudo-random bytes from a seed (xorshift32), so a misplaced byte shows. */
-function noise(length: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -201,7 +189,7 @@ async function settle(read: () => number, quietMs = 60, maxMs = 3000): Promise<n
 
 describe("http1Get over TCP", () => {
   it("receives a 5 MiB Content-Length body intact, as views never overwritten by later reads", async () => {
-    const body = noise(5 * MiB + 3, 11);
+    const body = firmwareBytes(5 * MiB + 3, 11);
     const s = await startServer(async (socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nX-Test: a\r\n\r\n`);
       // Odd sizes, each flushed before the next, so the client reads many times into its slabs.
@@ -220,7 +208,7 @@ describe("http1Get over TCP", () => {
   it("keeps earlier views intact while the consumer holds them across many separate reads", async () => {
     // The server sends the next piece only once the client waits for it, so each piece is its own
     // read (or more) landing in the slab after the last; none may overwrite a view handed out.
-    const body = noise(2 * MiB + 5, 12);
+    const body = firmwareBytes(2 * MiB + 5, 12);
     const sizes = [997, 40_007, 150_000, 1];
     const turns = new Turns();
     let pieces = 0;
@@ -275,7 +263,7 @@ describe("http1Get over TCP", () => {
   });
 
   it("receives a chunked body", async () => {
-    const body = noise(700_000, 13);
+    const body = firmwareBytes(700_000, 13);
     const wire = chunkedWire(body, [1, 65_536, 5000, 300_000, 17]);
     const s = await startServer(async (socket) => {
       socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -289,7 +277,7 @@ describe("http1Get over TCP", () => {
   });
 
   it("receives a body that runs until the server closes", async () => {
-    const body = noise(1_500_000, 14);
+    const body = firmwareBytes(1_500_000, 14);
     const s = await startServer(async (socket) => {
       socket.write("HTTP/1.0 200 OK\r\nServer: old\r\n\r\n");
       await writeInPieces(socket, body, [50_000, 123_457]);
@@ -343,13 +331,13 @@ describe("http1Get over TCP", () => {
   it("makes the body throw when the server closes mid-body", async () => {
     const s = await startServer((socket) => {
       socket.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
-      socket.end(noise(40_000, 15));
+      socket.end(firmwareBytes(40_000, 15));
     });
     const res = await get(s.port);
     const { error, bytes } = await bodyError(res);
     expect(error).toBeInstanceOf(HttpParseError);
     expect((error as Error).message).toBe("connection closed before the body ended");
-    expect(Buffer.compare(bytes, noise(40_000, 15))).toBe(0);
+    expect(Buffer.compare(bytes, firmwareBytes(40_000, 15))).toBe(0);
   });
 
   it("makes the body throw when the server closes mid-chunk", async () => {
@@ -558,7 +546,7 @@ describe("http1Get over TCP", () => {
 
   it("stops reading while the consumer is behind, so the server's writes stall, and resumes", async () => {
     const TOTAL = 64 * MiB;
-    const block = noise(MiB, 16);
+    const block = firmwareBytes(MiB, 16);
     let sent = 0;
     let finished = false;
     const s = await startServer(async (socket) => {
@@ -604,7 +592,7 @@ describe("http1Get over TCP", () => {
 
 describe("http1Get with a connection supplied by `connect`", () => {
   it("sends the request on the given socket and reads the body through 'data' events", async () => {
-    const body = noise(3 * MiB + 1, 17);
+    const body = firmwareBytes(3 * MiB + 1, 17);
     const s = await startServer(async (socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
       await writeInPieces(socket, body, [100_000, 7, 777_777]);
@@ -668,7 +656,7 @@ describe("http1Get with a connection supplied by `connect`", () => {
 
   it("pauses the given socket while the consumer is behind, and resumes", async () => {
     const TOTAL = 32 * MiB;
-    const block = noise(MiB, 18);
+    const block = firmwareBytes(MiB, 18);
     let sent = 0;
     const s = await startServer(async (socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TOTAL}\r\n\r\n`);
@@ -708,7 +696,7 @@ describe("http1Get over TLS", () => {
   it("reads a Content-Length body from a TLS server trusted through `tls.ca`, directly and via `connect`", async () => {
     const ca = await createCa({ commonName: "test ca" });
     const cert = await createServerCert(ca, { commonName: "localhost" });
-    const body = noise(2 * MiB + 5, 19);
+    const body = firmwareBytes(2 * MiB + 5, 19);
     const s = await startServer(
       async (socket) => {
         socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);

@@ -1,23 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { firmwareBytes } from "../test-support/bytes.js";
 import { HttpParseError, type ResponseHead, ResponseParser } from "./response-parser.js";
 
 const enc = new TextEncoder();
 const bytesOf = (text: string) => enc.encode(text);
 const concat = (parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
-
-/** Pseudo-random bytes from a seed (xorshift32), so failures reproduce. */
-function noise(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 interface Parsed {
   heads: ResponseHead[];
@@ -162,7 +150,7 @@ describe("ResponseParser framing", () => {
   });
 
   it("accepts upper- and lower-case hex chunk sizes and whitespace before an extension", () => {
-    const body = noise(0x1ab, 7);
+    const body = firmwareBytes(0x1ab, 7);
     const wire = concat([
       bytesOf("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1Ab ; ext\r\n"),
       body,
@@ -418,7 +406,7 @@ describe("ResponseParser across push boundaries", () => {
     const wire = bytesOf(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Long: abcdefgh\r\n\r\n1f;e=v\r\n",
     );
-    const data = noise(0x1f, 3);
+    const data = firmwareBytes(0x1f, 3);
     const r = recorder();
     // One buffer, refilled for every push the way a socket read buffer is.
     const buffer = new Uint8Array(7);
@@ -477,7 +465,7 @@ describe("ResponseParser across push boundaries", () => {
   });
 
   it("reassembles a 1 MiB chunked body fed in odd-sized pushes", () => {
-    const body = noise(1024 * 1024 + 17, 99);
+    const body = firmwareBytes(1024 * 1024 + 17, 99);
     const wire = concat([
       bytesOf("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
       chunked(body, [65536, 1, 3000, 100_000, 7]),

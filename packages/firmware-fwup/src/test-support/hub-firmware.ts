@@ -4,18 +4,7 @@ import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
 import type { UpdateOffer } from "@nerves-hub-ts/link";
 import { decodeServerMessage } from "@nerves-hub-ts/protocol";
 
-/** Deterministic pseudo-random bytes (xorshift), so a corrupted byte is never a no-op. */
-export function firmwareBytes(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { firmwareBytes } from "./bytes.js";
 
 export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
