@@ -25,9 +25,10 @@ export interface FwupRunnerOptions extends FwupArgsOptions {
 
 const STDERR_TAIL = 2048;
 /**
- * Most bytes per frame on fwup's stdin. Downloads arrive in 64 KiB pieces; a frame each cost a
- * writev and a wake-up of fwup per piece. 256 KiB frames measured best in bench/update (128 KiB
- * and 512 KiB were slower), taking a quarter off fwup's CPU time and a tenth off ours.
+ * Pieces smaller than this are gathered into one frame on fwup's stdin; a larger piece is a frame
+ * of its own (fwup reads a frame of any length in buffer-sized parts). Small pieces (a slow link,
+ * TLS records) would each cost a writev and a wake-up of fwup. With 64 KiB pieces, 256 KiB frames
+ * measured best in bench/update, taking a quarter off fwup's CPU time and a tenth off ours.
  */
 export const FRAME_BYTES = 256 * 1024;
 
