@@ -16,7 +16,8 @@ import { runJob } from "./test-support/job.js";
 
 if (!hasFwup) console.warn(`[firmware-fwup] ${FWUP_INSTALL_HINT}`);
 
-const payload = firmwareBytes(256 * 1024, 11);
+// Large enough that downloads reach 1 MiB reads, each a frame of its own on fwup's stdin.
+const payload = firmwareBytes(6 * 1024 * 1024, 11);
 let dir: string;
 let signed: Buffer;
 let unsigned: Buffer;
