@@ -180,6 +180,7 @@ describe("connection lifecycle", () => {
     expect(env.hub.device(identifier)).toMatchObject({
       inFlight: null,
       completedUpdates: [{ toUuid: fw.uuid }],
+      completedUpdateCount: 1,
     });
   });
 });

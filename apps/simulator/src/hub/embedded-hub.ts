@@ -75,7 +75,7 @@ export function embeddedControl(hub: Hub): HubControl {
           connected: d.connected,
           firmwareUuid: d.firmware?.uuid ?? null,
           firmwareVersion: d.firmware?.version ?? null,
-          completedUpdates: d.completedUpdates.length,
+          completedUpdates: d.completedUpdateCount,
         }),
       );
     },

@@ -16,7 +16,7 @@ interface DeviceJson {
   identifier: string;
   connected: boolean;
   firmware: { uuid: string | null; version: string | null } | null;
-  completedUpdates: unknown[];
+  completedUpdateCount: number;
 }
 
 export function operatorApiControl(options: OperatorApiOptions): HubControl {
@@ -76,7 +76,7 @@ export function operatorApiControl(options: OperatorApiOptions): HubControl {
           connected: d.connected,
           firmwareUuid: d.firmware?.uuid ?? null,
           firmwareVersion: d.firmware?.version ?? null,
-          completedUpdates: d.completedUpdates.length,
+          completedUpdates: d.completedUpdateCount,
         }),
       );
     },

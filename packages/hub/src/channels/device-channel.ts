@@ -2,7 +2,7 @@
 import { decodeDeviceMessage, type Frame, UPDATE_STATUSES } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { HubCore } from "../core.js";
-import type { DeviceRecord } from "../devices/device-record.js";
+import { type DeviceRecord, recordCompletedUpdate } from "../devices/device-record.js";
 import type { DeviceReportEvent } from "../events.js";
 import { type Channel, ChannelCrash, type InOutcome, type JoinOutcome } from "../socket/channel.js";
 import type { DeviceConnection } from "../socket/device-connection.js";
@@ -51,7 +51,7 @@ export class DeviceChannel implements Channel {
       // A new uuid means the last update worked (the server's only success signal).
       if (previousUuid !== null) {
         const at = this.core.now();
-        d.completedUpdates.push({ at, fromUuid: previousUuid, toUuid: firmware.uuid });
+        recordCompletedUpdate(d, { at, fromUuid: previousUuid, toUuid: firmware.uuid });
         d.inFlight = null;
         this.core.emit({
           type: "update_completed",

@@ -75,7 +75,9 @@ export interface DeviceRecord {
   /** Last progress report (`fwup_progress` / `update_progress`). */
   progress: { value: number; stage: string | null; at: number } | null;
   inFlight: InFlightUpdate | null;
+  /** The latest updates that worked (at most MAX_KEPT_COMPLETED_UPDATES); the count counts them all. */
   completedUpdates: CompletedUpdate[];
+  completedUpdateCount: number;
   /** `report_network_interface`: the raw name and the humanised kind the server stores. */
   networkInterface: { name: string; kind: "wifi" | "ethernet" | "cellular" | "unknown" } | null;
   connectionTypes: string[];
@@ -101,6 +103,15 @@ export interface DeviceRecord {
 
 /** A device flooding bad frames must not grow the hub's memory without bound. */
 export const MAX_KEPT_VIOLATIONS = 100;
+/** Nor a long-running hub that updates its devices again and again. */
+export const MAX_KEPT_COMPLETED_UPDATES = 100;
+
+/** Records an update that worked, keeping only the latest ones. */
+export function recordCompletedUpdate(device: DeviceRecord, update: CompletedUpdate): void {
+  device.completedUpdates.push(update);
+  if (device.completedUpdates.length > MAX_KEPT_COMPLETED_UPDATES) device.completedUpdates.shift();
+  device.completedUpdateCount += 1;
+}
 
 export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["createdVia"]): DeviceRecord {
   return {
@@ -126,6 +137,7 @@ export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["cr
     progress: null,
     inFlight: null,
     completedUpdates: [],
+    completedUpdateCount: 0,
     networkInterface: null,
     connectionTypes: [],
     health: null,
