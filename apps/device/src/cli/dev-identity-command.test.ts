@@ -1,12 +1,23 @@
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { createCa } from "@nerves-hub-ts/dev-pki";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/load-config.js";
 import type { CliIo } from "./io.js";
 import { EXIT, mainCli } from "./main-cli.js";
+
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "nh-devid-"));
+  tempDirs.push(dir);
+  return dir;
+}
 
 function memoryIo(): CliIo & { out: string; err: string } {
   const io = {
@@ -22,7 +33,7 @@ function memoryIo(): CliIo & { out: string; err: string } {
 
 describe("nh-device dev-identity", () => {
   it("certificate: a key (0600) and a certificate signed by the CA, CN = identifier", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "nh-devid-"));
+    const dir = await tempDir();
     const ca = await createCa({ commonName: "dev CA" });
     await writeFile(join(dir, "ca.pem"), ca.certPem);
     await writeFile(join(dir, "ca-key.pem"), ca.keyPem);
@@ -57,7 +68,7 @@ describe("nh-device dev-identity", () => {
   });
 
   it("shared-secret: a 0600 config the agent loads; the secret is not printed", async () => {
-    const out = await mkdtemp(join(tmpdir(), "nh-devid-"));
+    const out = await tempDir();
     const io = memoryIo();
     const code = await mainCli(
       [

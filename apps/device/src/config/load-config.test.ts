@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentConfigError } from "./config-error.js";
 import { type ConfigInput, loadConfig } from "./load-config.js";
 import { MASK, printableConfig } from "./print-config.js";
@@ -9,6 +9,9 @@ import { MASK, printableConfig } from "./print-config.js";
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "nh-config-"));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function file(json: unknown, name = `c${Math.random()}.json`): Promise<string> {

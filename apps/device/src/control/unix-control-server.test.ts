@@ -1,10 +1,10 @@
-import { mkdtemp, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryLogger } from "@nerves-hub-ts/link";
 import { nodeClock } from "@nerves-hub-ts/transport-ws";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ControlClient } from "./control-client.js";
 import { ControlRoom } from "./control-room.js";
 import { MAX_LINE_BYTES } from "./protocol.js";
@@ -18,7 +18,16 @@ const room = () =>
     commands: { mark_valid: async () => null, reboot: async () => null },
   });
 
-const socketPath = async () => join(await mkdtemp(join(tmpdir(), "nh-ctl-")), "run", "control.sock");
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const socketPath = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "nh-ctl-"));
+  tempDirs.push(dir);
+  return join(dir, "run", "control.sock");
+};
 
 describe("listenControlSocket", () => {
   it("serves NDJSON on a 0660 socket and removes it on close", async () => {

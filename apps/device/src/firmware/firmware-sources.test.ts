@@ -1,8 +1,8 @@
-import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStorage } from "@nerves-hub-ts/link";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FirmwareSourceError } from "./firmware-source.js";
 import {
   activeSlotMetadata,
@@ -17,6 +17,9 @@ const noFwup = async () => undefined;
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "nh-fw-"));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const UBOOT = [

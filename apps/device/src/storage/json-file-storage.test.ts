@@ -1,10 +1,19 @@
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { JsonFileStorage, StorageError } from "./json-file-storage.js";
 
-const freshDir = () => mkdtemp(join(tmpdir(), "nh-storage-"));
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const freshDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "nh-storage-"));
+  tempDirs.push(dir);
+  return dir;
+};
 
 describe("JsonFileStorage", () => {
   it("keeps values across reopen and leaves no temporary files", async () => {

@@ -1,5 +1,5 @@
 // A real hub over TLS with a development PKI, plus config files for agents that talk to it.
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
@@ -42,18 +42,33 @@ export interface AgentFiles {
   config: Record<string, unknown>;
 }
 
+/** The fixture's temporary directory is removed by `close()`, or at once if starting fails. */
 export async function startHubFixture(): Promise<HubFixture> {
   const dir = await mkdtemp(join(tmpdir(), "nh-device-e2e-"));
+  try {
+    return await hubFixtureIn(dir);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function hubFixtureIn(dir: string): Promise<HubFixture> {
   const ca = await createCa({ commonName: "nh-device test CA" });
   const server = await createServerCert(ca, { commonName: "127.0.0.1" });
   const hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
-  hub.registerCa(ca.certPem, { jitp: true });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-  hub.addSigningKey(SIGNING_KEY);
   const caFile = join(dir, "ca.pem");
-  await writeFile(caFile, ca.certPem);
   const metadataFile = join(dir, "firmware.json");
-  await writeFile(metadataFile, JSON.stringify(RUNNING_FIRMWARE));
+  try {
+    hub.registerCa(ca.certPem, { jitp: true });
+    hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+    hub.addSigningKey(SIGNING_KEY);
+    await writeFile(caFile, ca.certPem);
+    await writeFile(metadataFile, JSON.stringify(RUNNING_FIRMWARE));
+  } catch (e) {
+    await hub.close();
+    throw e;
+  }
 
   return {
     hub,
@@ -99,7 +114,13 @@ export async function startHubFixture(): Promise<HubFixture> {
         config,
       };
     },
-    close: () => hub.close(),
+    async close() {
+      try {
+        await hub.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
   };
 }
 
