@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -17,7 +17,13 @@ const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(`ERR 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "nerves-hub-dev-"));
 });
-afterAll(() => hub?.close());
+afterAll(async () => {
+  try {
+    await hub?.close();
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+});
 
 describe("nerves-hub-dev", () => {
   it("writes a CA, a server certificate and device certificates", async () => {

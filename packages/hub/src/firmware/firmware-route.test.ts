@@ -89,10 +89,10 @@ describe("firmware records", () => {
   it("hashes and serves a firmware file given by path", async () => {
     const path = join(tmpdir(), `hub-fw-${process.pid}.fw`);
     const data = randomBytes(300_000);
-    await writeFile(path, data);
-    const rec = await hub.addFirmware(path, { version: "9.9.9" });
-    expect(rec.checksum).toBe(sha(data));
     try {
+      await writeFile(path, data);
+      const rec = await hub.addFirmware(path, { version: "9.9.9" });
+      expect(rec.checksum).toBe(sha(data));
       const r = await get(hub.firmwareUrl(rec.uuid), { range: "bytes=1000-1999" });
       expect(r.status).toBe(206);
       expect(r.body.equals(data.subarray(1000, 2000))).toBe(true);
