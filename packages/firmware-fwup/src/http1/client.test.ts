@@ -378,6 +378,15 @@ describe("http1Get over TCP", () => {
     await expect(get(s.port)).rejects.toThrow(HttpParseError);
   });
 
+  it("gives up on a server that never answers after headTimeoutMs, and closes the connection", async () => {
+    const s = await startServer(); // reads the request, answers nothing
+    const started = Date.now();
+    await expect(get(s.port, { headTimeoutMs: 80 })).rejects.toThrow("no response within 80 ms");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    const { socket } = await s.next();
+    if (!socket.closed) await once(socket, "close");
+  });
+
   it("rejects when the server closes before the response head", async () => {
     const s = await startServer((socket) => socket.end("HTTP/1.1 200 OK\r\nContent-"));
     await expect(get(s.port)).rejects.toThrow(
