@@ -1,9 +1,9 @@
 // Serves presigned firmware URLs with Range support and injectable faults.
-import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HubCore } from "../core.js";
 import type { FaultTable, FirmwareFault } from "./faults.js";
 import { type ByteRange, parseRange } from "./range.js";
+import { RangeReader } from "./range-reader.js";
 import type { UrlSigner } from "./signed-url.js";
 import type { FirmwareRecord, FirmwareStore } from "./store.js";
 
@@ -13,18 +13,6 @@ const CHUNK = 256 * 1024;
 /** A throttled body goes out in pieces of about 50 ms each, so its pace is smooth. */
 const throttledChunk = (bytesPerSecond: number) =>
   Math.min(CHUNK, Math.max(1024, Math.round(bytesPerSecond / 20)));
-
-async function* readChunks(record: FirmwareRecord, range: ByteRange, chunk: number): AsyncGenerator<Buffer> {
-  if (range.end < range.start) return;
-  if (record.source.kind === "bytes") {
-    const bytes = record.source.bytes;
-    for (let at = range.start; at <= range.end; at += chunk) {
-      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(chunk, range.end + 1 - at));
-    }
-    return;
-  }
-  yield* createReadStream(record.source.path, { start: range.start, end: range.end, highWaterMark: chunk });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,9 +120,11 @@ async function streamBody(
   let sent = 0;
   const started = Date.now();
   const rate = fault?.bytesPerSecond;
-  for await (const original of readChunks(record, range, rate ? throttledChunk(rate) : CHUNK)) {
+  const reader = new RangeReader(record, range, rate ? throttledChunk(rate) : CHUNK);
+  res.once("close", () => reader.close());
+  for await (const { bytes, done } of reader.chunks()) {
     if (res.destroyed) return;
-    let chunk = original;
+    let chunk = bytes;
     const corrupt = fault?.corruptByteAt;
     if (corrupt !== undefined && corrupt >= offset && corrupt < offset + chunk.length) {
       chunk = Buffer.from(chunk);
@@ -142,11 +132,12 @@ async function streamBody(
     }
     const cut = fault?.cutAfterBytes;
     if (cut !== undefined && sent + chunk.length >= cut) {
-      res.write(chunk.subarray(0, cut - sent));
+      res.write(chunk.subarray(0, cut - sent), done);
       cutConnection(res);
       return;
     }
-    if (!res.write(chunk)) await new Promise<void>((r) => res.once("drain", r));
+    // The buffer is read into again once this write has gone out (or failed).
+    if (!res.write(chunk, done)) await drained(res);
     offset += chunk.length;
     sent += chunk.length;
     if (rate) {
@@ -154,5 +145,18 @@ async function streamBody(
       if (due > 0) await sleep(due);
     }
   }
-  res.end();
+  if (!res.destroyed) res.end();
+}
+
+/** Resolves on 'drain', or on 'close' (a closed response never drains). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      res.off("drain", go);
+      res.off("close", go);
+      resolve();
+    };
+    res.on("drain", go);
+    res.on("close", go);
+  });
 }
