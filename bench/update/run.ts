@@ -4,7 +4,7 @@
 // the CPU time per GiB of each process, since on a small machine the hub, the client and the sink
 // share the same cores (with whatever else runs there, reported as "other load").
 // Run from the repo root:
-//   pnpm exec tsx --conditions=source bench/update/run.ts [--size-mib=1024] [--runs=3]
+//   pnpm exec tsx --conditions=source bench/update/run.ts [--size-mib=1024] [--runs=5]
 import { spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -21,7 +21,7 @@ const arg = (name: string, fallback: number) => {
 };
 const MiB = 1024 * 1024;
 const size = arg("size-mib", 1024) * MiB;
-const runs = arg("runs", 3);
+const runs = arg("runs", 5);
 const CLIENT = fileURLToPath(new URL("./client.ts", import.meta.url));
 
 /**
