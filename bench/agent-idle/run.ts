@@ -6,12 +6,12 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCa, createDeviceCert, createServerCert } from "../../packages/dev-pki/src/index.js";
 import { startHub } from "../../packages/hub/src/index.js";
+import { bundleForNode } from "../bundle.js";
 
 const TARGET_MB_ABOVE_BARE = 25;
 const secondsArg = process.argv.find((a) => a.startsWith("--seconds="));
@@ -40,28 +40,6 @@ const cpuTicks = (pid: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => (kb / 1024).toFixed(1);
-
-async function bundleAgent(dir: string): Promise<string> {
-  // esbuild comes with tsx; the bundle is what a release would install.
-  const esbuild = createRequire(TSX)("esbuild") as {
-    build(options: Record<string, unknown>): Promise<unknown>;
-  };
-  const outfile = join(dir, "nh-device.mjs");
-  await esbuild.build({
-    entryPoints: [DEVICE_SRC],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["source"],
-    outfile,
-    banner: {
-      js: "import { createRequire as __nhRequire } from 'node:module'; const require = __nhRequire(import.meta.url);",
-    },
-    logLevel: "warning",
-  });
-  return outfile;
-}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nh-bench-idle-"));
@@ -114,7 +92,12 @@ async function main(): Promise<void> {
     return path;
   };
 
-  const bundle = await bundleAgent(dir);
+  const bundle = await bundleForNode(DEVICE_SRC, join(dir, "nh-device.mjs"), {
+    // Bundled CommonJS dependencies still call require().
+    banner: {
+      js: "import { createRequire as __nhRequire } from 'node:module'; const require = __nhRequire(import.meta.url);",
+    },
+  });
   const start = (name: string, args: string[]): Measured => {
     const child = spawn(process.execPath, args, {
       stdio: ["ignore", "ignore", "pipe"],

@@ -9,11 +9,11 @@ import { spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHub } from "../../packages/hub/src/index.js";
+import { bundleForNode } from "../bundle.js";
 
 const arg = (name: string, fallback: number) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -23,33 +23,6 @@ const MiB = 1024 * 1024;
 const size = arg("size-mib", 1024) * MiB;
 const runs = arg("runs", 5);
 const CLIENT = fileURLToPath(new URL("./client.ts", import.meta.url));
-
-/**
- * Bundles the client into one plain JS file, so the measured process runs as a deployed agent
- * would (compiled JS on plain node) rather than under the tsx loader, which alone adds ~35 MB RSS.
- * esbuild comes with tsx.
- */
-async function bundleClient(): Promise<string> {
-  const esbuildPath = createRequire(createRequire(import.meta.url).resolve("tsx/package.json")).resolve(
-    "esbuild",
-  );
-  const esbuild = (await import(esbuildPath)) as {
-    build(options: Record<string, unknown>): Promise<unknown>;
-  };
-  const outfile = join(tmpdir(), "nerves-hub-ts-bench-client.mjs");
-  await esbuild.build({
-    entryPoints: [CLIENT],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["source"],
-    define: { "import.meta.url": JSON.stringify(new URL("./client.ts", import.meta.url).href) },
-    logLevel: "error",
-  });
-  return outfile;
-}
 
 /** A pseudo-random firmware file, made once and reused by later runs. */
 async function firmwareFile(): Promise<string> {
@@ -111,7 +84,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mbps = (s: Sample) => s.bytes / MiB / s.seconds;
 
 const path = await firmwareFile();
-const client = await bundleClient();
+// The measured process runs the client as a deployed agent would: one bundle on plain node.
+const client = await bundleForNode(CLIENT, join(tmpdir(), "nerves-hub-ts-bench-client.mjs"), {
+  // client.ts finds fwup-sink.mjs next to its source.
+  define: { "import.meta.url": JSON.stringify(new URL("./client.ts", import.meta.url).href) },
+});
 const hub = await startHub();
 try {
   const record = await hub.addFirmware(path, { version: "9.9.9", product: "bench" });
