@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createCa, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
 import { type Hub, startHub } from "@nerves-hub-ts/hub";
 import type { ProductKey } from "../identities.js";
-import type { HubControl, HubDeviceView } from "./hub-control.js";
+import { deviceView, type HubControl } from "./hub-control.js";
 
 export interface EmbeddedHub {
   hub: Hub;
@@ -69,15 +69,7 @@ export function embeddedControl(hub: Hub): HubControl {
       hub.injectFault({ firmwareUuid: uuid }, { bytesPerSecond });
     },
     async devices() {
-      return hub.devices().map(
-        (d): HubDeviceView => ({
-          identifier: d.identifier,
-          connected: d.connected,
-          firmwareUuid: d.firmware?.uuid ?? null,
-          firmwareVersion: d.firmware?.version ?? null,
-          completedUpdates: d.completedUpdateCount,
-        }),
-      );
+      return hub.devices().map(deviceView);
     },
   };
 }

@@ -26,6 +26,24 @@ export interface HubDeviceView {
   completedUpdates: number;
 }
 
+/** What both hubs report of a device (the hub's device record, or its JSON from the operator API). */
+export interface HubDeviceRecord {
+  identifier: string;
+  connected: boolean;
+  firmware: { uuid: string | null; version: string | null } | null;
+  completedUpdateCount: number;
+}
+
+export function deviceView(d: HubDeviceRecord): HubDeviceView {
+  return {
+    identifier: d.identifier,
+    connected: d.connected,
+    firmwareUuid: d.firmware?.uuid ?? null,
+    firmwareVersion: d.firmware?.version ?? null,
+    completedUpdates: d.completedUpdateCount,
+  };
+}
+
 export interface HubControl {
   addFirmware(bytes: Uint8Array, meta: ReleaseMeta): Promise<HubRelease>;
   /** Offers the release to every joined device; resolves with how many got the `update` push. */

@@ -2,7 +2,7 @@
 // elsewhere, e.g. `nerves-hub-dev serve` or the benchmark's hub process.
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { type HubControl, HubControlError, type HubDeviceView } from "./hub-control.js";
+import { deviceView, type HubControl, HubControlError, type HubDeviceRecord } from "./hub-control.js";
 
 export interface OperatorApiOptions {
   /** `https://host:port/api` as the hub prints it. */
@@ -10,13 +10,6 @@ export interface OperatorApiOptions {
   token: string;
   /** PEM CAs for an https API with a private CA. */
   ca?: string[];
-}
-
-interface DeviceJson {
-  identifier: string;
-  connected: boolean;
-  firmware: { uuid: string | null; version: string | null } | null;
-  completedUpdateCount: number;
 }
 
 export function operatorApiControl(options: OperatorApiOptions): HubControl {
@@ -69,16 +62,7 @@ export function operatorApiControl(options: OperatorApiOptions): HubControl {
       await call("POST", "/faults", { target: { firmwareUuid: uuid }, fault: { bytesPerSecond } });
     },
     async devices() {
-      const list = await call<DeviceJson[]>("GET", "/devices");
-      return list.map(
-        (d): HubDeviceView => ({
-          identifier: d.identifier,
-          connected: d.connected,
-          firmwareUuid: d.firmware?.uuid ?? null,
-          firmwareVersion: d.firmware?.version ?? null,
-          completedUpdates: d.completedUpdateCount,
-        }),
-      );
+      return (await call<HubDeviceRecord[]>("GET", "/devices")).map(deviceView);
     },
   };
 }
