@@ -147,14 +147,7 @@ export class DeviceConnection {
     if (event === PhxEvent.leave) {
       this.send(replyFrame(frame, "ok", {}));
       if (joined) {
-        this.#remove(topic);
-        this.send({
-          joinRef: joined.joinRef,
-          ref: joined.joinRef,
-          topic,
-          event: PhxEvent.close,
-          payload: {},
-        });
+        this.#shutDown(topic, joined, PhxEvent.close, {});
         this.hooks.left(topic);
       }
       return;
@@ -180,14 +173,7 @@ export class DeviceConnection {
     const previous = this.#channels.get(topic);
     if (previous) {
       // Phoenix shuts the old channel down before processing the new join.
-      this.#remove(topic);
-      this.send({
-        joinRef: previous.joinRef,
-        ref: previous.joinRef,
-        topic,
-        event: PhxEvent.close,
-        payload: {},
-      });
+      this.#shutDown(topic, previous, PhxEvent.close, {});
     }
     const channel = this.hooks.channelFor(topic, this);
     if (!channel) {
@@ -221,15 +207,19 @@ export class DeviceConnection {
 
   #crash(topic: string, joined: Joined, reason: string): void {
     this.log.warn({ topic, reason }, "channel crashed");
-    this.#remove(topic);
-    this.send({
-      joinRef: joined.joinRef,
-      ref: joined.joinRef,
-      topic,
-      event: PhxEvent.error,
-      payload: { reason: "channel_crash" },
-    });
+    this.#shutDown(topic, joined, PhxEvent.error, { reason: "channel_crash" });
     this.hooks.crashed(topic, reason);
+  }
+
+  /** Ends a joined channel and tells the device with phx_close or phx_error on its join ref. */
+  #shutDown(
+    topic: string,
+    joined: Joined,
+    event: typeof PhxEvent.close | typeof PhxEvent.error,
+    payload: Record<string, unknown>,
+  ): void {
+    this.#remove(topic);
+    this.send({ joinRef: joined.joinRef, ref: joined.joinRef, topic, event, payload });
   }
 
   #remove(topic: string): void {
