@@ -1,7 +1,7 @@
 // The real `nh-device` binary as a child process: `ctl status` against a running agent, a clean
 // stop on SIGTERM in the middle of a download and the resume on the next start, and bad
 // configuration refused with a message that names the setting.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { chmod, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliProcess, runCli } from "../test-support/cli-process.js";
@@ -28,9 +28,16 @@ async function stopped(p: CliProcess) {
 describe("nh-device CLI", () => {
   it("ctl status and mark-valid talk to the running agent", async () => {
     const files = await fx.agentConfig("cli-status", fx.sharedSecret("cli-status-device"));
+    await chmod(files.configFile, 0o640);
     const agent = new CliProcess(["run", "--config", files.configFile]);
     try {
       await joinedAt(agent);
+      // A config file with secrets that the group may read: a warning in the log, not a refusal.
+      expect(agent.logs.find((l) => l.msg.includes("readable by group or others"))).toMatchObject({
+        level: 40,
+        file: files.configFile,
+        msg: expect.stringContaining("(mode 0640)"),
+      });
       const status = await runCli(["ctl", "status", "--control-socket", files.socket]);
       expect(status.code).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({
@@ -163,6 +170,7 @@ describe("nh-device CLI", () => {
 
   it("--print-config shows the effective settings with secrets masked", async () => {
     const files = await fx.agentConfig("cli-print", fx.sharedSecret("print-device"));
+    await chmod(files.configFile, 0o644);
     const r = await runCli(["run", "--config", files.configFile, "--print-config"], {
       NH_HOST: "hub.example.com",
     });
@@ -172,6 +180,10 @@ describe("nh-device CLI", () => {
     expect(printed.sources.host).toBe("env NH_HOST");
     expect(printed.config.shared_secret.product_secret).toBe("********");
     expect(r.stdout).not.toContain(PRODUCT_SECRET);
+    expect(r.stderr).toContain(
+      `nh-device: warning: config file ${files.configFile} holds secrets (shared_secret.product_secret) and is readable by group or others (mode 0644)`,
+    );
+    expect(r.stderr).not.toContain(PRODUCT_SECRET);
   });
 });
 

@@ -16,6 +16,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     ...(typeof configPath === "string" ? { configPath } : {}),
   });
   if (args.options.has("print-config")) {
+    for (const warning of loaded.warnings) io.stderr.write(`nh-device: warning: ${warning}\n`);
     io.stdout.write(
       `${JSON.stringify({ file: loaded.file ?? null, ...printableConfig(loaded.values) }, null, 2)}\n`,
     );
@@ -24,6 +25,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   // Listen for signals before anything starts, so a SIGTERM during startup still stops cleanly.
   const stopSignal = io.stopSignal();
   const logger = pinoLogger(loaded.config.logLevel);
+  for (const warning of loaded.warnings) logger.warn(warning, { file: loaded.file });
   const agent = await createAgent(loaded.config, { logger, env: io.env });
   await agent.start();
   const signal = await stopSignal;

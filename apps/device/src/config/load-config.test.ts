@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,7 +196,47 @@ describe("bad configuration names the key and where it came from", () => {
 
   it("a missing or malformed config file", async () => {
     expect((await configError({ configPath: join(dir, "nope.json") })).message).toContain("cannot read");
-    expect((await configError({ configPath: await file("{ nope") })).message).toContain("not valid JSON");
+    const path = await file("{ nope");
+    expect((await configError({ configPath: path })).message).toBe(
+      `config file: ${path} is not valid JSON (line 1, column 3)`,
+    );
+  });
+
+  it("malformed JSON is located by line and column, never quoted: the text may be a secret", async () => {
+    const unquoted = await file(
+      '{\n  "identifier": "dev-1",\n  "shared_secret": { "secret": hunter2hunter2 }\n}',
+    );
+    const e = await configError({ configPath: unquoted });
+    expect(e.message).toBe(`config file: ${unquoted} is not valid JSON (line 3, column 32)`);
+    expect(e.message).not.toContain("hunter");
+    const cut = await file('{"shared_secret": {"secret": "abcdefghijkl\u0001"}}');
+    const e2 = await configError({ configPath: cut });
+    expect(e2.message).toContain("(line 1, column 43)");
+    expect(e2.message).not.toContain("abcdef");
+  });
+});
+
+describe("a config file with secrets that others can read", () => {
+  const warningsFor = async (json: unknown, mode: number) => {
+    const path = await file(json);
+    await chmod(path, mode);
+    return { path, warnings: (await loadConfig({ configPath: path })).warnings };
+  };
+
+  it("is loaded with a warning naming the file, its mode and the secrets", async () => {
+    const { path, warnings } = await warningsFor(sharedSecret, 0o644);
+    expect(warnings).toEqual([
+      `config file ${path} holds secrets (shared_secret.product_secret) and is readable by group or others (mode 0644); chmod 600 it`,
+    ]);
+    const pem = await warningsFor({ ssl: { key: "-----BEGIN PRIVATE KEY-----" } }, 0o640);
+    expect(pem.warnings[0]).toContain("holds secrets (ssl.key)");
+    expect(pem.warnings[0]).toContain("(mode 0640)");
+    expect(pem.warnings[0]).not.toContain("BEGIN");
+  });
+
+  it("no warning for mode 0600, nor for a readable file without secrets", async () => {
+    expect((await warningsFor(sharedSecret, 0o600)).warnings).toEqual([]);
+    expect((await warningsFor({ host: "hub.example.com" }, 0o644)).warnings).toEqual([]);
   });
 });
 

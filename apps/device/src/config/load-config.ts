@@ -1,8 +1,9 @@
 // Gathers settings from the defaults, a JSON file, NH_* environment variables and flags, each layer
 // overriding the one before, and remembers where every value came from.
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
 import { AgentConfigError } from "./config-error.js";
+import { jsonSyntaxErrorAt } from "./json-syntax.js";
 import { checkJsonValue, parseTextValue } from "./setting-value.js";
 import { envName, SETTINGS, SETTINGS_BY_KEY } from "./settings.js";
 
@@ -32,6 +33,8 @@ export interface LoadedConfig {
   values: SettingValues;
   /** The config file that was read, if any. */
   file: string | undefined;
+  /** Problems worth a warning that do not stop the agent (a config file with secrets others can read). */
+  warnings: string[];
 }
 
 const GROUPS = new Set(SETTINGS.filter((s) => s.key.includes(".")).map((s) => s.key.split(".")[0] as string));
@@ -44,7 +47,19 @@ export async function loadConfig(input: ConfigInput = {}): Promise<LoadedConfig>
   }
   const explicit = input.configPath ?? nonEmpty(env[CONFIG_ENV]);
   const file = await readConfigFile(explicit ?? DEFAULT_CONFIG_PATH, explicit !== undefined);
-  if (file) flattenFile(file.json, "", `file ${file.path}`, values);
+  const warnings: string[] = [];
+  if (file) {
+    const source = `file ${file.path}`;
+    flattenFile(file.json, "", source, values);
+    const secrets = SETTINGS.filter((s) => s.secret && values.get(s.key)?.source === source);
+    // ssh's rule for private keys: a secret others may read is no longer a secret.
+    if (secrets.length > 0 && (file.mode & 0o044) !== 0) {
+      warnings.push(
+        `config file ${file.path} holds secrets (${secrets.map((s) => s.key).join(", ")}) and is ` +
+          `readable by group or others (mode ${modeText(file.mode)}); chmod 600 it`,
+      );
+    }
+  }
   readEnv(env, values);
   for (const [key, { flag, text }] of input.flags ?? []) {
     const setting = SETTINGS_BY_KEY.get(key);
@@ -53,27 +68,39 @@ export async function loadConfig(input: ConfigInput = {}): Promise<LoadedConfig>
     values.set(key, { value: parseTextValue(setting, text, source), source });
   }
   const config = buildAgentConfig(values);
-  return { config, values, file: file?.path };
+  return { config, values, file: file?.path, warnings };
 }
 
 async function readConfigFile(
   path: string,
   required: boolean,
-): Promise<{ path: string; json: unknown } | undefined> {
+): Promise<{ path: string; json: unknown; mode: number } | undefined> {
   let text: string;
+  let mode: number;
   try {
-    text = await readFile(path, "utf8");
+    const handle = await open(path, "r");
+    try {
+      mode = (await handle.stat()).mode;
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!required && code === "ENOENT") return undefined;
     throw new AgentConfigError("file", `cannot read ${path} (${code ?? String(e)})`);
   }
   try {
-    return { path, json: JSON.parse(text) };
-  } catch (e) {
-    throw new AgentConfigError("file", `${path} is not valid JSON (${(e as Error).message})`);
+    return { path, json: JSON.parse(text), mode };
+  } catch {
+    // Never the parser's message: it quotes the text, which may be a secret.
+    const at = jsonSyntaxErrorAt(text);
+    const where = at ? ` (line ${at.line}, column ${at.column})` : "";
+    throw new AgentConfigError("file", `${path} is not valid JSON${where}`);
   }
 }
+
+const modeText = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 
 function flattenFile(json: unknown, prefix: string, source: string, values: SettingValues): void {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {

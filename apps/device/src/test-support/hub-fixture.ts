@@ -104,7 +104,8 @@ async function hubFixtureIn(dir: string): Promise<HubFixture> {
       };
       const config = { ...common, ...settings, ssl: { cacertfile: caFile, ...(settings.ssl as object) } };
       const configFile = join(agentDir, "config.json");
-      await writeFile(configFile, JSON.stringify(config, null, 2));
+      // 0600 like a real one: the agent warns about a config file with secrets that others can read.
+      await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
       return {
         dir: agentDir,
         configFile,
