@@ -2,14 +2,15 @@ import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link";
 import { describe, expect, it } from "vitest";
 import { flush, joinRoom } from "../test-support/fake-session.js";
 import { ControlRoom } from "./control-room.js";
+import type { AgentMessage } from "./protocol.js";
 
-function setup() {
+function setup(status: () => Promise<unknown> = async () => ({ connection: "joined" })) {
   const clock = new ManualClock();
   const marked: string[] = [];
   const room = new ControlRoom({
     clock,
     logger: new MemoryLogger(),
-    status: async () => ({ connection: "joined" }),
+    status,
     commands: {
       mark_valid: async () => {
         marked.push("mark_valid");
@@ -25,6 +26,17 @@ function setup() {
 }
 
 const UPDATE_FALLBACK = { action: "apply" } as const;
+
+/** A status the test hands out when it chooses, to hold a welcome back. */
+function heldStatus() {
+  let release: (status: unknown) => void = () => undefined;
+  const promise = new Promise<unknown>((r) => {
+    release = r;
+  });
+  return { status: () => promise, release };
+}
+
+const kinds = (s: { sent: AgentMessage[] }) => s.sent.map((m) => (m.type === "error" ? m.code : m.type));
 
 describe("ControlRoom", () => {
   it("welcomes each role with the status", async () => {
@@ -46,6 +58,40 @@ describe("ControlRoom", () => {
     expect(second.closed).toBe(true);
     expect(room.hasController).toBe(true);
     expect(room.sessionCount).toBe(1);
+  });
+
+  it("refuses a second controller that says hello while the first welcome is still pending", async () => {
+    const held = heldStatus();
+    const { room, connect } = setup(held.status);
+    const first = await connect("controller");
+    const second = await connect("controller");
+    expect(second.sent).toMatchObject([{ type: "error", code: "controller_taken" }]);
+    expect(second.closed).toBe(true);
+    expect(first.sent).toEqual([]);
+    held.release({ connection: "joined" });
+    await flush();
+    expect(first.sent).toMatchObject([{ type: "welcome", role: "controller" }]);
+    expect(room.hasController).toBe(true);
+    expect(room.sessionCount).toBe(1);
+  });
+
+  it("the welcome comes first: whatever a client causes before it goes out waits for it", async () => {
+    const held = heldStatus();
+    const { connect } = setup(held.status);
+    const s = await connect("controller");
+    s.peer.receive({ type: "hello", role: "observer" });
+    s.peer.receive({ type: "answer", id: "q9", answer: { action: "now" } });
+    s.peer.receive({ type: "request", id: 1, command: "mark_valid" });
+    await flush();
+    s.peer.send({ type: "error", code: "bad_json", message: "not JSON" });
+    s.peer.close();
+    await flush();
+    expect(s.sent).toEqual([]);
+    expect(s.closed).toBe(false);
+    held.release({ connection: "joined" });
+    await flush();
+    expect(kinds(s)).toEqual(["welcome", "already_greeted", "unknown_question", "reply", "bad_json"]);
+    expect(s.closed).toBe(true);
   });
 
   it("a controller that leaves frees the role", async () => {

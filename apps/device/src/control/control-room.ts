@@ -20,10 +20,14 @@ export interface ControlSession {
   close(): void;
 }
 
-/** How the room hears from one session. */
+/** How the room hears from one session, and how the socket sends through it. */
 export interface Peer {
   receive(message: ClientMessage): void;
   left(): void;
+  /** Sends in order with the room's own messages: never ahead of the welcome. */
+  send(message: AgentMessage): void;
+  /** Closes the session once everything sent before has gone out. */
+  close(): void;
 }
 
 export interface ControlRoomOptions {
@@ -50,10 +54,17 @@ interface Pending {
   settle(answer: unknown, by: "controller" | "fallback", why?: Settled<QuestionKind>["why"]): void;
 }
 
+interface SessionState {
+  greeted: boolean;
+  /** Set once the welcome went out, so events never precede it. */
+  role?: Role;
+  /** While the welcome is being prepared, what would otherwise overtake it waits here. */
+  held?: Array<() => void>;
+}
+
 export class ControlRoom {
   readonly #options: ControlRoomOptions;
-  /** Every session; `role` is set once its welcome went out, so events never precede the welcome. */
-  readonly #sessions = new Map<ControlSession, { greeted: boolean; role?: Role }>();
+  readonly #sessions = new Map<ControlSession, SessionState>();
   /** Reserved as soon as a controller says hello, so a second one is refused even mid-welcome. */
   #controller: ControlSession | undefined;
   readonly #pending = new Map<string, Pending>();
@@ -76,6 +87,8 @@ export class ControlRoom {
     return {
       receive: (message) => void this.#receive(session, message),
       left: () => this.#left(session),
+      send: (message) => this.#send(session, message),
+      close: () => this.#afterWelcome(session, () => session.close()),
     };
   }
 
@@ -97,7 +110,7 @@ export class ControlRoom {
         fallback: options.fallback,
         timer: this.#options.clock.setTimeout(() => {
           pending.settle(options.fallback, "fallback", "deadline");
-          controller.send({ type: "expired", id, applied: options.fallback });
+          this.#send(controller, { type: "expired", id, applied: options.fallback });
         }, options.timeoutMs),
         settle: (answer, by, why) => {
           if (!this.#pending.delete(id)) return;
@@ -106,7 +119,7 @@ export class ControlRoom {
         },
       };
       this.#pending.set(id, pending);
-      controller.send({
+      this.#send(controller, {
         type: "question",
         id,
         kind,
@@ -154,11 +167,11 @@ export class ControlRoom {
     const state = this.#sessions.get(session);
     if (!state) return;
     if (state.greeted) {
-      session.send({ type: "error", code: "already_greeted", message: "hello was already sent" });
+      this.#send(session, { type: "error", code: "already_greeted", message: "hello was already sent" });
       return;
     }
     if (role === "controller" && this.#controller) {
-      session.send({
+      this.#send(session, {
         type: "error",
         code: "controller_taken",
         message: "another application is the controller; connect as an observer or try later",
@@ -169,12 +182,27 @@ export class ControlRoom {
       return;
     }
     state.greeted = true;
+    state.held = [];
     if (role === "controller") this.#controller = session;
     this.#options.logger.info("control socket client said hello", { role });
     const status = await this.#options.status();
     if (!this.#sessions.has(session)) return;
     session.send({ type: "welcome", protocol: PROTOCOL_VERSION, role, status });
     state.role = role;
+    const held = state.held;
+    state.held = undefined;
+    for (const action of held) action();
+  }
+
+  #send(session: ControlSession, message: AgentMessage): void {
+    this.#afterWelcome(session, () => session.send(message));
+  }
+
+  /** Runs `action` now, or after the welcome when one is being prepared for the session. */
+  #afterWelcome(session: ControlSession, action: () => void): void {
+    const held = this.#sessions.get(session)?.held;
+    if (held) held.push(action);
+    else action();
   }
 
   /** The controller, once welcomed. */
@@ -186,11 +214,16 @@ export class ControlRoom {
   #answer(session: ControlSession, id: string, fields: Record<string, unknown>): void {
     const pending = this.#pending.get(id);
     if (session !== this.#controller) {
-      session.send({ type: "error", code: "not_controller", message: "only the controller answers", id });
+      this.#send(session, {
+        type: "error",
+        code: "not_controller",
+        message: "only the controller answers",
+        id,
+      });
       return;
     }
     if (!pending || pending.controller !== session) {
-      session.send({
+      this.#send(session, {
         type: "error",
         code: "unknown_question",
         message: `no open question ${id} (already answered or past its deadline)`,
@@ -201,21 +234,21 @@ export class ControlRoom {
     const checked = checkAnswer(pending.kind, fields);
     if (!checked.ok) {
       // The question stays open: the controller may still answer properly before the deadline.
-      session.send({ type: "error", code: "bad_answer", message: checked.message, id });
+      this.#send(session, { type: "error", code: "bad_answer", message: checked.message, id });
       return;
     }
     pending.settle(checked.answer, "controller");
-    session.send({ type: "accepted", id });
+    this.#send(session, { type: "accepted", id });
   }
 
   async #request(session: ControlSession, id: string | number, command: Command): Promise<void> {
     try {
       const result =
         command === "status" ? await this.#options.status() : await this.#options.commands[command]();
-      session.send({ type: "reply", id, ok: true, result: result ?? null });
+      this.#send(session, { type: "reply", id, ok: true, result: result ?? null });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      session.send({ type: "reply", id, ok: false, error: { code: "failed", message } });
+      this.#send(session, { type: "reply", id, ok: false, error: { code: "failed", message } });
     }
   }
 

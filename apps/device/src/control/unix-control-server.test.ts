@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { link, lstat, mkdtemp, rm, stat } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,40 @@ describe("listenControlSocket", () => {
     }
   });
 
+  it("welcomes a client before answering anything else it sent", async () => {
+    const path = await socketPath();
+    const server = await listenControlSocket(path, room(), new MemoryLogger());
+    try {
+      const raw = createConnection(path);
+      let received = "";
+      const threeLines = new Promise<void>((resolve) =>
+        raw.setEncoding("utf8").on("data", (t: string) => {
+          received += t;
+          if (received.split("\n").length > 3) resolve();
+        }),
+      );
+      // One write, so the agent reads all of it before the welcome can go out.
+      raw.write(
+        '{"type":"hello","role":"observer"}\n{"type":"hello","role":"observer"}\nnot json\n' +
+          '{"type":"request","id":1,"command":"mark_valid"}\n',
+      );
+      await threeLines;
+      raw.destroy();
+      const messages = received
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; code?: string });
+      expect(messages.map((m) => m.code ?? m.type)).toEqual([
+        "welcome",
+        "already_greeted",
+        "bad_json",
+        "reply",
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("replaces a stale socket file but refuses one another agent is listening on", async () => {
     const path = await socketPath();
     const first = await listenControlSocket(path, room(), new MemoryLogger());
@@ -73,12 +107,18 @@ describe("listenControlSocket", () => {
       new ControlSocketError(`control_socket: another agent is listening on ${path}`),
     );
     await first.close();
-    // A crashed agent leaves its socket file behind: listen, then close the server without unlinking.
+    // A crashed agent leaves its socket file behind. Closing a server removes its file, so the socket
+    // gets a second name first: that hard link outlives the close, with nobody listening behind it.
     const stale = createServer();
-    await new Promise<void>((r) => stale.listen(path, r));
-    stale.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise<void>((r) => stale.listen(`${path}.old`, r));
+    await link(`${path}.old`, path);
+    await new Promise<void>((resolve, reject) => stale.close((e) => (e ? reject(e) : resolve())));
+    expect((await lstat(path)).isSocket()).toBe(true);
     const fresh = await listenControlSocket(path, room(), new MemoryLogger());
+    const client = await ControlClient.connect(path);
+    client.send({ type: "request", id: 1, command: "status" });
+    expect(await client.next()).toMatchObject({ type: "reply", id: 1, ok: true });
+    client.close();
     await fresh.close();
   });
 });

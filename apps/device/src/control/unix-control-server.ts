@@ -94,18 +94,21 @@ function serve(socket: Socket, room: ControlRoom, logger: Logger): void {
   };
   const peer = room.join(session);
   let buffer = "";
+  /** Nothing more is read once a line was too long, even while the close waits for the welcome. */
+  let reading = true;
   socket.setEncoding("utf8");
   const tooLong = () => {
-    session.send({
+    peer.send({
       type: "error",
       code: "line_too_long",
       message: `lines are limited to ${MAX_LINE_BYTES} bytes`,
     });
     buffer = "";
-    session.close();
+    reading = false;
+    peer.close();
   };
   socket.on("data", (text: string) => {
-    if (closed) return;
+    if (closed || !reading) return;
     buffer += text;
     for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
       const line = buffer.slice(0, nl).trim();
@@ -114,7 +117,7 @@ function serve(socket: Socket, room: ControlRoom, logger: Logger): void {
       if (line === "") continue;
       const parsed = parseClientLine(line);
       if (parsed.ok) peer.receive(parsed.message);
-      else session.send({ type: "error", code: parsed.code, message: parsed.message });
+      else peer.send({ type: "error", code: parsed.code, message: parsed.message });
     }
     if (Buffer.byteLength(buffer) > MAX_LINE_BYTES) tooLong();
   });
