@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { pinoLogger } from "./pino-logger.js";
+import { pinoLogger, REDACT_PATHS } from "./pino-logger.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -38,5 +38,39 @@ describe("pinoLogger", () => {
     const text = JSON.stringify(lines);
     for (const secret of ["s1", "s2", "s3", "BEGIN", "SFMyNTY", "sig=abc"])
       expect(text).not.toContain(secret);
+  });
+
+  // Every redacted path with a field placed on it, written out rather than derived from REDACT_PATHS,
+  // so that a path dropped or misspelt there fails here.
+  const SECRET = "tH1s-must-not-be-logged";
+  const PLACES: Array<[path: string, fields: Record<string, unknown>]> = [
+    ["secret", { secret: SECRET }],
+    ["*.secret", { shared_secret: { secret: SECRET } }],
+    ["product_secret", { product_secret: SECRET }],
+    ["*.product_secret", { shared_secret: { product_secret: SECRET } }],
+    ["productSecret", { productSecret: SECRET }],
+    ["*.productSecret", { identity: { productSecret: SECRET } }],
+    ["key_pem", { key_pem: `-----BEGIN PRIVATE KEY-----${SECRET}` }],
+    ["*.key_pem", { ssl: { key_pem: `-----BEGIN PRIVATE KEY-----${SECRET}` } }],
+    ["keyPem", { keyPem: `-----BEGIN PRIVATE KEY-----${SECRET}` }],
+    ["*.keyPem", { tls: { keyPem: `-----BEGIN PRIVATE KEY-----${SECRET}` } }],
+    ["headers", { headers: { "x-nh-signature": SECRET } }],
+    ["*.headers", { request: { headers: { "x-nh-signature": SECRET } } }],
+    ["firmware_url", { firmware_url: `https://cdn.example/fw?X-Amz-Signature=${SECRET}` }],
+    ["*.firmware_url", { update: { firmware_url: `https://cdn.example/fw?X-Amz-Signature=${SECRET}` } }],
+    ["query", { query: `X-Amz-Signature=${SECRET}` }],
+  ];
+
+  it("tests every redacted path below, and nothing else", () => {
+    expect(PLACES.map(([path]) => path).sort()).toEqual([...REDACT_PATHS].sort());
+  });
+
+  it.each(PLACES)("censors %s", (_path, fields) => {
+    const { lines, stream } = capture();
+    pinoLogger("info", stream).info("with a secret", { ...fields, attempts: 1 });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(SECRET);
+    expect(text).toContain('"[redacted]"');
+    expect(lines[0]).toMatchObject({ msg: "with a secret", attempts: 1 });
   });
 });
