@@ -4,6 +4,7 @@
 import { chmod, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blockDeviceOrSkip } from "../test-support/block-device.js";
 import { CliProcess, runCli } from "../test-support/cli-process.js";
 import {
   firmwareBytes,
@@ -101,7 +102,6 @@ describe("nh-device CLI", () => {
 
   it("bad configuration is refused with exit 78 and a line naming the setting", async () => {
     const files = await fx.agentConfig("cli-bad", fx.sharedSecret("bad-device"));
-    const blockDevice = await firstBlockDevice();
     const cases: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
       {
         args: ["run", "--config", files.configFile, "--heartbeat-interval-msec", "soon"],
@@ -143,22 +143,6 @@ describe("nh-device CLI", () => {
       env: { NH_FWUP_COMMAND: "/nonexistent/fwup" },
       message: /config fwup_command: `\/nonexistent\/fwup --version` does not run; install fwup/,
     });
-    if (blockDevice) {
-      cases.push({
-        args: [
-          "run",
-          "--config",
-          files.configFile,
-          "--firmware-target",
-          "fwup",
-          "--fwup-devpath",
-          blockDevice,
-        ],
-        message: new RegExp(
-          `config fwup_devpath: ${blockDevice} is a block device; .*fwup_allow_block_device`,
-        ),
-      });
-    }
     const results = await Promise.all(cases.map((c) => runCli(c.args, c.env)));
     results.forEach((r, i) => {
       const c = cases[i] as (typeof cases)[number];
@@ -166,6 +150,18 @@ describe("nh-device CLI", () => {
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toContain(PRODUCT_SECRET);
     });
+  });
+
+  it("a block device as fwup_devpath is refused with exit 78", async (ctx) => {
+    const blockDevice = await blockDeviceOrSkip(ctx);
+    const files = await fx.agentConfig("cli-block", fx.sharedSecret("block-device"));
+    const args = ["--firmware-target", "fwup", "--fwup-devpath", blockDevice];
+    const r = await runCli(["run", "--config", files.configFile, ...args]);
+    expect(r.code, r.stderr).toBe(78);
+    expect(r.stderr).toMatch(
+      new RegExp(`config fwup_devpath: ${blockDevice} is a block device; .*fwup_allow_block_device`),
+    );
+    expect(r.stderr).not.toContain(PRODUCT_SECRET);
   });
 
   it("--print-config shows the effective settings with secrets masked", async () => {
@@ -186,11 +182,3 @@ describe("nh-device CLI", () => {
     expect(r.stderr).not.toContain(PRODUCT_SECRET);
   });
 });
-
-async function firstBlockDevice(): Promise<string | undefined> {
-  for (const name of await readdir("/dev")) {
-    const info = await stat(join("/dev", name)).catch(() => undefined);
-    if (info?.isBlockDevice()) return join("/dev", name);
-  }
-  return undefined;
-}

@@ -1,8 +1,7 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FirmwareTarget } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
+import { blockDeviceOrSkip } from "../test-support/block-device.js";
 import { checkFirmwareTarget } from "./firmware-target.js";
 
 const fwup = (devpath: string, allowBlockDevice = false): FirmwareTarget => ({
@@ -15,13 +14,6 @@ const fwup = (devpath: string, allowBlockDevice = false): FirmwareTarget => ({
   extraOptions: [],
 });
 
-async function blockDevice(): Promise<string | undefined> {
-  for (const name of await readdir("/dev")) {
-    if ((await stat(join("/dev", name)).catch(() => undefined))?.isBlockDevice()) return join("/dev", name);
-  }
-  return undefined;
-}
-
 describe("checkFirmwareTarget", () => {
   it("accepts the sandbox, and fwup writing an image file (existing or not)", async () => {
     await checkFirmwareTarget({ kind: "sandbox", dir: "/nonexistent" });
@@ -30,11 +22,10 @@ describe("checkFirmwareTarget", () => {
   });
 
   it("refuses a block device unless fwup_allow_block_device is set", async (ctx) => {
-    const device = await blockDevice();
-    if (!device) ctx.skip();
-    const refused = await checkFirmwareTarget(fwup(device as string)).catch((e: unknown) => e);
+    const device = await blockDeviceOrSkip(ctx);
+    const refused = await checkFirmwareTarget(fwup(device)).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AgentConfigError);
     expect((refused as AgentConfigError).key).toBe("fwup_devpath");
-    await checkFirmwareTarget(fwup(device as string, true));
+    await checkFirmwareTarget(fwup(device, true));
   });
 });
