@@ -1,14 +1,16 @@
 // The real `nh-device` binary as a child process: `ctl status` against a running agent, a clean
 // stop on SIGTERM in the middle of a download and the resume on the next start, and bad
 // configuration refused with a message that names the setting.
-import { chmod, readdir, readFile, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockDeviceOrSkip } from "../test-support/block-device.js";
 import { CliProcess, runCli } from "../test-support/cli-process.js";
+import { NERVES_SLOT_A, standInFwPrintenv } from "../test-support/fw-printenv.js";
 import {
   firmwareBytes,
   type HubFixture,
+  PRODUCT_KEY,
   PRODUCT_SECRET,
   startHubFixture,
 } from "../test-support/hub-fixture.js";
@@ -162,6 +164,46 @@ describe("nh-device CLI", () => {
       new RegExp(`config fwup_devpath: ${blockDevice} is a block device; .*fwup_allow_block_device`),
     );
     expect(r.stderr).not.toContain(PRODUCT_SECRET);
+  });
+
+  it("on a U-Boot device, credentials and the identifier come from fw_printenv; secrets are never printed", async () => {
+    const envDir = join(fx.dir, "cli-uboot-env");
+    await mkdir(envDir, { recursive: true });
+    const fwPrintenv = await standInFwPrintenv(envDir, {
+      ...NERVES_SLOT_A,
+      nh_shared_product_key: PRODUCT_KEY,
+      nh_shared_product_secret: PRODUCT_SECRET,
+      nerves_serial_number: "uboot-serial-1",
+    });
+    const files = await fx.agentConfig("cli-uboot", {
+      firmware_metadata: "fw_printenv",
+      fw_printenv_command: fwPrintenv,
+    });
+    const printed = await runCli(["run", "--config", files.configFile, "--print-config"]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({
+      config: { identifier: "uboot-serial-1", shared_secret: { product_secret: "********" } },
+      sources: {
+        identifier: "u-boot env nerves_serial_number",
+        "shared_secret.product_key": "u-boot env nh_shared_product_key",
+        "shared_secret.product_secret": "u-boot env nh_shared_product_secret",
+      },
+    });
+    expect(printed.stdout + printed.stderr).not.toContain(PRODUCT_SECRET);
+
+    const agent = new CliProcess(["run", "--config", files.configFile]);
+    try {
+      await joinedAt(agent);
+      const status = await runCli(["ctl", "status", "--control-socket", files.socket]);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        identifier: "uboot-serial-1",
+        auth: "shared_secret",
+        firmware: { uuid: NERVES_SLOT_A["a.nerves_fw_uuid"] },
+      });
+    } finally {
+      expect((await stopped(agent)).code).toBe(0);
+    }
+    expect(agent.stderrText()).not.toContain(PRODUCT_SECRET);
   });
 
   it("--print-config shows the effective settings with secrets masked", async () => {

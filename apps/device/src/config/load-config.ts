@@ -1,11 +1,13 @@
 // Gathers settings from the defaults, a JSON file, NH_* environment variables and flags, each layer
-// overriding the one before, and remembers where every value came from.
+// overriding the one before, and remembers where every value came from. On a U-Boot device,
+// credentials and the identifier that none of them set come from the U-Boot environment.
 import { open } from "node:fs/promises";
 import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
 import { AgentConfigError } from "./config-error.js";
 import { jsonSyntaxErrorAt } from "./json-syntax.js";
 import { checkJsonValue, parseTextValue } from "./setting-value.js";
 import { envName, SETTINGS, SETTINGS_BY_KEY } from "./settings.js";
+import { fillFromUbootEnv } from "./uboot-env-settings.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/nh-device/config.json";
 /** The environment variable naming the config file (like --config). */
@@ -66,6 +68,10 @@ export async function loadConfig(input: ConfigInput = {}): Promise<LoadedConfig>
     if (!setting) throw new AgentConfigError(key, "is not a known setting", `flag ${flag}`);
     const source = `flag ${flag}`;
     values.set(key, { value: parseTextValue(setting, text, source), source });
+  }
+  const printenv = values.get("fw_printenv_command")?.value;
+  if (values.get("firmware_metadata")?.value === "fw_printenv" && typeof printenv === "string") {
+    await fillFromUbootEnv(values, printenv);
   }
   const config = buildAgentConfig(values);
   return { config, values, file: file?.path, warnings };

@@ -46,6 +46,24 @@ describe("fw_printenv metadata", () => {
     });
   });
 
+  it("a PEM value runs over several lines, up to the last END line of a chain", () => {
+    const chain = [
+      "-----BEGIN CERTIFICATE-----",
+      "MIIBdevice0cert==",
+      "-----END CERTIFICATE-----",
+      "-----BEGIN CERTIFICATE-----",
+      "MIIBsigner=",
+      "-----END CERTIFICATE-----",
+    ].join("\n");
+    const key = "-----BEGIN PRIVATE KEY-----\nMIGH=\n-----END PRIVATE KEY-----";
+    const text = `nerves_hub_cert=${chain}\nnerves_hub_key=${key}\r\n\nnerves_fw_active=a\n`;
+    expect(parsePrintenv(text)).toEqual({
+      nerves_hub_cert: chain,
+      nerves_hub_key: key,
+      nerves_fw_active: "a",
+    });
+  });
+
   it("validation follows upgrade_available, then the slot's nerves_fw_validated", () => {
     expect(isValidated(parsePrintenv(UBOOT))).toBe(false);
     expect(isValidated({ upgrade_available: "0" })).toBe(true);

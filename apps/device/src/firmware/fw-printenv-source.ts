@@ -10,14 +10,42 @@ export interface FwPrintenvOptions {
   fwupVersion: () => Promise<string | undefined>;
 }
 
-/** `key=value` lines; a line without `=` is ignored. */
+/**
+ * `key=value` lines; a line without `=` is ignored. A PEM value (`nerves_hub_cert`, `nerves_hub_key`)
+ * spans lines, which fw_printenv prints as they are: lines up to its last END line belong to it.
+ */
 export function parsePrintenv(text: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const line of text.split("\n")) {
+  let last: string | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    const value = last === undefined ? undefined : env[last];
+    if (last !== undefined && value !== undefined && continuesPem(value, line)) {
+      env[last] = `${value}\n${line}`;
+      continue;
+    }
     const eq = line.indexOf("=");
-    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1).replace(/\r$/, "");
+    last = eq > 0 ? line.slice(0, eq) : undefined;
+    if (last !== undefined) env[last] = line.slice(eq + 1);
   }
   return env;
+}
+
+const count = (text: string, marker: string) => text.split(marker).length - 1;
+
+/** Inside a PEM block, or the next block of a chain. */
+const continuesPem = (value: string, line: string): boolean =>
+  count(value, "-----BEGIN ") > count(value, "-----END ") ||
+  (line.startsWith("-----BEGIN ") && value.includes("-----END "));
+
+/** The whole U-Boot environment as `printenvCommand` prints it. */
+export async function readUbootEnv(printenvCommand: string): Promise<Record<string, string>> {
+  try {
+    return parsePrintenv(await runShell(printenvCommand));
+  } catch (e) {
+    const why = e instanceof CommandError ? e.message : String(e);
+    throw new FirmwareSourceError(`firmware_metadata fw_printenv: ${why}`);
+  }
 }
 
 /** The active slot's keys without their `<slot>.` prefix. */
@@ -62,14 +90,7 @@ export function isAutoReverted(env: Record<string, string>): boolean {
 }
 
 export function fwPrintenvSource(options: FwPrintenvOptions): FirmwareSource {
-  const read = async () => {
-    try {
-      return parsePrintenv(await runShell(options.printenvCommand));
-    } catch (e) {
-      const why = e instanceof CommandError ? e.message : String(e);
-      throw new FirmwareSourceError(`firmware_metadata fw_printenv: ${why}`);
-    }
-  };
+  const read = () => readUbootEnv(options.printenvCommand);
   return {
     async check() {
       const env = await read();
