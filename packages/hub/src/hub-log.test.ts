@@ -3,7 +3,12 @@
 import { expect, it } from "vitest";
 import { cliLogger } from "./cli/logger.js";
 import { startHub } from "./hub.js";
-import { FIRMWARE_PARAMS, PRODUCT_KEY, PRODUCT_SECRET, sharedSecretHeaders } from "./test-support/fixtures.js";
+import {
+  FIRMWARE_PARAMS,
+  PRODUCT_KEY,
+  PRODUCT_SECRET,
+  sharedSecretHeaders,
+} from "./test-support/fixtures.js";
 import { RawDevice, rawConnect } from "./test-support/phoenix-device.js";
 import { rawJoin, settled } from "./test-support/raw-device.js";
 
@@ -54,8 +59,14 @@ it("logs the device's story at info without secrets", async () => {
   ]) {
     expect(messages).toContain(msg);
   }
-  expect(info.find((e) => e.msg === "device disconnected")).toMatchObject({ code: 1001, reason: "disconnect" });
-  expect(info.filter((e) => e.msg === "update status").map((e) => e.status)).toEqual(["downloading", "failed"]);
+  expect(info.find((e) => e.msg === "device disconnected")).toMatchObject({
+    code: 1001,
+    reason: "disconnect",
+  });
+  expect(info.filter((e) => e.msg === "update status").map((e) => e.status)).toEqual([
+    "downloading",
+    "failed",
+  ]);
 
   const all = lines.join("\n");
   const query = new URL(url.firmware_url).search;

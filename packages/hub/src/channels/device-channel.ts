@@ -5,14 +5,18 @@ import type { HubCore } from "../core.js";
 import {
   type DeviceRecord,
   MAX_KEPT_UPDATE_ATTEMPTS,
-  type ReportedFirmware,
   recordCompletedUpdate,
 } from "../devices/device-record.js";
 import { inPenaltyBox, penaltyEnd, toWholeSecond } from "../devices/penalty-box.js";
 import type { DeviceReportEvent } from "../events.js";
 import { type Channel, ChannelCrash, type InOutcome, type JoinOutcome } from "../socket/channel.js";
 import type { DeviceConnection } from "../socket/device-connection.js";
-import { interfaceKind, reportedFirmware, resolveFirmware } from "./firmware-metadata.js";
+import {
+  interfaceKind,
+  type ResolvedFirmware,
+  reportedFirmware,
+  resolveFirmware,
+} from "./firmware-metadata.js";
 
 const isUpdateStatus = (s: string) => (UPDATE_STATUSES as readonly string[]).includes(s);
 
@@ -57,10 +61,10 @@ export class DeviceChannel implements Channel {
     return { status: "ok", response: {} };
   }
 
-  #completed(fromUuid: string, firmware: ReportedFirmware): void {
+  #completed(fromUuid: string, firmware: ResolvedFirmware): void {
     const d = this.device;
     const at = this.core.now();
-    recordCompletedUpdate(d, { at, fromUuid, toUuid: firmware.uuid as string });
+    recordCompletedUpdate(d, { at, fromUuid, toUuid: firmware.uuid });
     d.inFlight = null;
     this.core.offers.completed(d);
     this.core.log.info(
@@ -72,7 +76,7 @@ export class DeviceChannel implements Channel {
       at,
       identifier: d.identifier,
       fromUuid,
-      toUuid: firmware.uuid as string,
+      toUuid: firmware.uuid,
     });
   }
 

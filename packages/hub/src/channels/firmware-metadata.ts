@@ -86,12 +86,16 @@ const present = (v: string | null): boolean => v !== null && v.trim() !== "";
 export function resolveFirmware(
   reported: ReportedFirmware,
   known: (uuid: string) => FirmwareMeta | undefined,
-): ReportedFirmware | null {
-  if (REQUIRED.every((key) => present(reported[key]))) return reported;
-  const meta = reported.uuid === null ? undefined : known(reported.uuid);
+): ResolvedFirmware | null {
+  const { uuid } = reported;
+  if (uuid === null) return null;
+  if (REQUIRED.every((key) => present(reported[key]))) return { ...reported, uuid };
+  const meta = known(uuid);
   if (!meta || !REQUIRED.every((key) => present(meta[key]))) return null;
   return { ...meta, fwup_version: null };
 }
+
+export type ResolvedFirmware = ReportedFirmware & { uuid: string };
 
 /** `report_network_interface`: stored humanised, as the server does. */
 export function interfaceKind(name: string): "wifi" | "ethernet" | "cellular" | "unknown" {

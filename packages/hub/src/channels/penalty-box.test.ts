@@ -1,9 +1,9 @@
 // hub-server.md §4.4-4.5: how ignored, rescheduled and failed statuses block deployment updates, the
 // failure limits, and the re-offer once a block ends, all on the hub's (fake) clock.
 import { describe, expect, it } from "vitest";
-import type { RawDevice } from "../test-support/phoenix-device.js";
 import { FIRMWARE_PARAMS } from "../test-support/fixtures.js";
 import { ManualClock } from "../test-support/manual-clock.js";
+import type { RawDevice } from "../test-support/phoenix-device.js";
 import { rawDevice, rawJoin, settled } from "../test-support/raw-device.js";
 import { useTestHub } from "../test-support/test-hub.js";
 
