@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "./cli/config.js";
 import { cliLogger } from "./cli/logger.js";
 import { runCli } from "./cli.js";
 import type { Hub } from "./hub.js";
@@ -88,6 +89,16 @@ describe("nerves-hub-dev", () => {
     );
     expect(r.code).toBe(1);
     expect(out.at(-1)).toMatch(/productKeys\[0\]\.key/);
+  });
+
+  it("reads analytics and the health interval from the config, and explains wrong types", async () => {
+    const path = join(dir, "ext.json");
+    await writeFile(path, JSON.stringify({ analytics: true, healthIntervalMinutes: 5 }));
+    expect(await loadConfig(path)).toMatchObject({ analytics: true, healthIntervalMinutes: 5 });
+    await writeFile(path, JSON.stringify({ analytics: "yes" }));
+    await expect(loadConfig(path)).rejects.toThrow(/analytics must be a boolean/);
+    await writeFile(path, JSON.stringify({ healthIntervalMinutes: 0 }));
+    await expect(loadConfig(path)).rejects.toThrow(/healthIntervalMinutes must be a positive number/);
   });
 
   it("refuses a backlog that is not a positive integer", async () => {

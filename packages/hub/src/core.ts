@@ -7,16 +7,17 @@ import type { Logger } from "pino";
 import { SharedSecretKeys } from "./auth/shared-secret-auth.js";
 import { SignerCaRegistry } from "./auth/signer-cas.js";
 import { type DeviceRecord, MAX_KEPT_VIOLATIONS } from "./devices/device-record.js";
+import type { PenaltyPolicy } from "./devices/penalty-box.js";
 import { DeviceRegistry } from "./devices/registry.js";
 import { type DeviceReportEvent, type HubEvent, HubEvents } from "./events.js";
 import { FaultTable } from "./firmware/faults.js";
 import { type UrlSigner, urlSigner } from "./firmware/signed-url.js";
 import { FirmwareStore } from "./firmware/store.js";
 import type { DeviceConnection } from "./socket/device-connection.js";
+import type { Clock } from "./time/clock.js";
+import { UpdateOffers } from "./update-offers.js";
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock, TimerHandle } from "./time/clock.js";
 
 /** A live device connection and what was decided for it at authentication. */
 export interface LiveConnection {
@@ -57,6 +58,14 @@ export interface CoreSettings {
   sharedSecretMaxAgeSeconds: number;
   scriptTimeoutMs: number;
   extensions: readonly ExtensionName[];
+  /** Platform analytics: the `logging` extension is only offered with it (the server's `analytics_enabled`). */
+  analytics: boolean;
+  /** `health:check` is pushed on attach and then at this interval. */
+  healthIntervalMinutes: number;
+  /** `geo:location:request` is pushed on attach and, when above 0, at this interval. */
+  geoIntervalMinutes: number;
+  /** The deployment-group failure rules for deployment updates. */
+  penalty: PenaltyPolicy;
   /** Lifetime of presigned firmware URLs (the server's S3 URLs live 24 h). */
   firmwareUrlTtlSeconds: number;
   urlSecret: string;
@@ -77,6 +86,7 @@ export class HubCore {
   readonly firmware = new FirmwareStore();
   readonly faults = new FaultTable();
   readonly signer: UrlSigner;
+  readonly offers: UpdateOffers;
   /** `http(s)://host:port`, known once the server listens. */
   baseUrl = "";
   readonly #scripts = new Map<string, ScriptWaiter>();
@@ -84,6 +94,7 @@ export class HubCore {
   constructor(readonly settings: CoreSettings) {
     this.extensionsEnabled = new Set(settings.extensions);
     this.signer = urlSigner(settings.urlSecret);
+    this.offers = new UpdateOffers(this);
   }
 
   /** A presigned download URL for a firmware, bound to a device when `identifier` is given. */
@@ -203,6 +214,7 @@ export class HubCore {
   }
 
   close(): void {
+    this.offers.close();
     for (const [ref, waiter] of this.#scripts) {
       clearTimeout(waiter.timer);
       waiter.reject(new HubScriptError("not_connected", "hub closed"));

@@ -16,6 +16,7 @@ import { storedCertificate } from "./auth/certificate-auth.js";
 import type { RegisterCaOptions } from "./auth/signer-cas.js";
 import { type Clock, HubCore, HubDeviceError } from "./core.js";
 import type { DeviceRecord } from "./devices/device-record.js";
+import { DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from "./devices/penalty-box.js";
 import type { HubEvent } from "./events.js";
 import type { FaultTarget, FirmwareFault } from "./firmware/faults.js";
 import { serveFirmware } from "./firmware/firmware-route.js";
@@ -27,6 +28,7 @@ import { handleConsoleUpgrade, OPERATOR_CONSOLE_PATH } from "./operator/console-
 import { serveOperatorApi } from "./operator/operator-api.js";
 import { DEVICE_DEFLATE } from "./socket/compression.js";
 import { CloseCode } from "./socket/device-connection.js";
+import { systemClock } from "./time/clock.js";
 import { type UpdatePayload, updatePayload } from "./update-payload.js";
 
 export interface HubOptions {
@@ -58,13 +60,21 @@ export interface HubOptions {
   scriptTimeoutMs?: number;
   /** Extensions enabled hub-wide (the product setting). Default: all known ones. */
   extensions?: readonly ExtensionName[];
+  /** Platform analytics; `logging` is offered only with it. Default false, as a server without ClickHouse. */
+  analytics?: boolean;
+  /** Minutes between `health:check` pushes after the one on attach. Default 60. */
+  healthIntervalMinutes?: number;
+  /** Minutes between `geo:location:request` pushes after the one on attach; 0 = once. Default 0. */
+  geoIntervalMinutes?: number;
+  /** Deployment-group failure rules (penalty box). Defaults: the server's (1440 min, 3, 5 per 180 s). */
+  penalty?: Partial<PenaltyPolicy>;
   /** Lifetime of presigned firmware URLs. Default 86400. */
   firmwareUrlTtlSeconds?: number;
   /** Bearer token for /api/…; generated when absent. */
   operatorToken?: string;
   /** Default: silent. */
   logger?: Logger;
-  /** Default: the system clock. */
+  /** Default: the system clock. Penalty boxes and extension intervals run on its timers. */
   clock?: Clock;
 }
 
@@ -75,6 +85,8 @@ export interface DeployResult {
   sentTo: string[];
   /** Targets that were not joined on `device` (nothing was sent to them). */
   notConnected: string[];
+  /** Targets whose deployment updates are blocked (penalty box); offered again when it ends. */
+  blocked: string[];
 }
 
 /** A read-only copy of a device record. */
@@ -215,6 +227,7 @@ export class Hub {
 
   /** Makes firmware downloads misbehave; returns the function that removes the fault. */
   injectFault(target: FaultTarget, fault: FirmwareFault): () => void {
+    this.#core.log.info({ target, fault }, "firmware fault injected");
     return this.#core.faults.add(target, fault);
   }
 
@@ -230,7 +243,8 @@ export class Hub {
 
   /**
    * Broadcasts `update` (null refs, as fastlane broadcasts) to the targets joined on `device` and
-   * records an in-flight update for each. `deploymentId: null` is a manual push.
+   * records an in-flight update for each. `deploymentId: null` is a manual push; a deployment
+   * update skips devices in the penalty box.
    */
   deploy(
     firmwareUuid: string,
@@ -245,22 +259,11 @@ export class Hub {
         : Array.isArray(options.to)
           ? options.to
           : [options.to];
-    const result: DeployResult = { deploymentId, sentTo: [], notConnected: [] };
+    const result: DeployResult = { deploymentId, sentTo: [], notConnected: [], blocked: [] };
+    const lists = { sent: result.sentTo, not_connected: result.notConnected, blocked: result.blocked };
     for (const identifier of targets) {
       const device = this.#core.requireDevice(identifier);
-      const payload = this.updatePayload(firmwareUuid, identifier, deploymentId);
-      if (this.#core.connection(identifier)?.push("device", "update", payload, { fastlane: true })) {
-        device.inFlight = {
-          firmwareUuid,
-          deploymentId,
-          status: "requested",
-          progress: null,
-          startedAt: this.#core.now(),
-        };
-        result.sentTo.push(identifier);
-      } else {
-        result.notConnected.push(identifier);
-      }
+      lists[this.#core.offers.offer(device, firmwareUuid, deploymentId)].push(identifier);
     }
     return result;
   }
@@ -384,6 +387,7 @@ export class Hub {
 
   /** Closes every connection and stops listening. */
   async close(): Promise<void> {
+    this.#core.log.info({ connections: this.#core.live.size }, "hub shutting down");
     for (const { connection } of [...this.#core.live.values()])
       connection.close(CloseCode.goingAway, "hub closing");
     this.#core.close();
@@ -391,7 +395,14 @@ export class Hub {
       this.#server.close(() => resolve());
       for (const socket of this.#sockets) socket.destroy();
     });
+    this.#core.log.info("hub stopped");
   }
+}
+
+function positiveMinutes(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new RangeError(`${name} must be above 0, got ${String(value)}`);
+  return value;
 }
 
 /** Default listen backlog: see `HubOptions.backlog`. */
@@ -405,7 +416,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const log = options.logger ?? pino({ level: "silent" });
   const operatorToken = options.operatorToken ?? randomBytes(24).toString("base64url");
   const core = new HubCore({
-    clock: options.clock ?? { now: () => Date.now() },
+    clock: options.clock ?? systemClock(),
     log,
     idleTimeoutMs: options.idleTimeoutMs ?? 180_000,
     maxFrameBytes: options.maxFrameBytes ?? 8_000_000,
@@ -413,6 +424,10 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     sharedSecretMaxAgeSeconds: options.sharedSecretMaxAgeSeconds ?? 90,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 15_000,
     extensions: options.extensions ?? EXTENSION_NAMES,
+    analytics: options.analytics ?? false,
+    healthIntervalMinutes: positiveMinutes("healthIntervalMinutes", options.healthIntervalMinutes, 60),
+    geoIntervalMinutes: options.geoIntervalMinutes ?? 0,
+    penalty: { ...DEFAULT_PENALTY_POLICY, ...options.penalty },
     firmwareUrlTtlSeconds: options.firmwareUrlTtlSeconds ?? 86_400,
     urlSecret: randomBytes(32).toString("hex"),
   });

@@ -2,23 +2,26 @@
 import { decodeDeviceMessage, type Frame, UPDATE_STATUSES } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { HubCore } from "../core.js";
-import { type DeviceRecord, recordCompletedUpdate } from "../devices/device-record.js";
+import {
+  type DeviceRecord,
+  MAX_KEPT_UPDATE_ATTEMPTS,
+  recordCompletedUpdate,
+} from "../devices/device-record.js";
+import { inPenaltyBox, penaltyEnd, toWholeSecond } from "../devices/penalty-box.js";
 import type { DeviceReportEvent } from "../events.js";
 import { type Channel, ChannelCrash, type InOutcome, type JoinOutcome } from "../socket/channel.js";
 import type { DeviceConnection } from "../socket/device-connection.js";
-import { interfaceKind, reportedFirmware } from "./firmware-metadata.js";
+import {
+  interfaceKind,
+  type ResolvedFirmware,
+  reportedFirmware,
+  resolveFirmware,
+} from "./firmware-metadata.js";
 
 const isUpdateStatus = (s: string) => (UPDATE_STATUSES as readonly string[]).includes(s);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Statuses after which the server forgets the in-flight update. */
-function concludes(status: string, payload: Record<string, unknown>): boolean {
-  if (/fwup error/i.test(status)) return true;
-  if (status === "failed" || status === "ignored") return true;
-  return status === "rescheduled" && typeof payload.delay_for === "number";
-}
 
 export class DeviceChannel implements Channel {
   constructor(
@@ -38,7 +41,9 @@ export class DeviceChannel implements Channel {
     }
 
     const d = this.device;
-    const firmware = reportedFirmware(params);
+    // Incomplete metadata counts only when the uuid names a known firmware; otherwise the device
+    // is treated as reporting none, and its record stays as it was.
+    const firmware = resolveFirmware(reportedFirmware(params), (uuid) => this.core.firmware.get(uuid)?.meta);
     const previousUuid = d.firmware?.uuid ?? null;
     d.joinParams = params;
     d.deviceApiVersion = typeof params.device_api_version === "string" ? params.device_api_version : null;
@@ -47,43 +52,54 @@ export class DeviceChannel implements Channel {
     const downloading = params.currently_downloading_uuid;
     d.currentlyDownloadingUuid = typeof downloading === "string" && downloading !== "" ? downloading : null;
 
-    if (firmware.uuid !== null && firmware.uuid !== previousUuid) {
+    if (firmware && firmware.uuid !== previousUuid) {
       // A new uuid means the last update worked (the server's only success signal).
-      if (previousUuid !== null) {
-        const at = this.core.now();
-        recordCompletedUpdate(d, { at, fromUuid: previousUuid, toUuid: firmware.uuid });
-        d.inFlight = null;
-        this.core.emit({
-          type: "update_completed",
-          at,
-          identifier: d.identifier,
-          fromUuid: previousUuid,
-          toUuid: firmware.uuid,
-        });
-      }
+      if (previousUuid !== null) this.#completed(previousUuid, firmware);
+      d.firmware = firmware;
     }
-    d.firmware = firmware;
     if (d.currentlyDownloadingUuid === null) d.inFlight = null;
     return { status: "ok", response: {} };
+  }
+
+  #completed(fromUuid: string, firmware: ResolvedFirmware): void {
+    const d = this.device;
+    const at = this.core.now();
+    recordCompletedUpdate(d, { at, fromUuid, toUuid: firmware.uuid });
+    d.inFlight = null;
+    this.core.offers.completed(d);
+    this.core.log.info(
+      { device: d.identifier, fromUuid, toUuid: firmware.uuid, version: firmware.version },
+      "update completed",
+    );
+    this.core.emit({
+      type: "update_completed",
+      at,
+      identifier: d.identifier,
+      fromUuid,
+      toUuid: firmware.uuid,
+    });
   }
 
   afterJoin(): void {
     const d = this.device;
     const params = d.joinParams ?? {};
     const keys = this.core.signingKeys;
+    // The server broadcasts these to the device topic (null refs); only scripts/run is a channel push.
+    const broadcast = (event: string, payload: unknown) =>
+      this.connection.push("device", event, payload, { fastlane: true });
     if (params.fwup_public_keys === "on_connect" && keys.length > 0) {
-      this.connection.push("device", "fwup_public_keys", { keys: [...keys] });
+      broadcast("fwup_public_keys", { keys: [...keys] });
     }
     if (params.archive_public_keys === "on_connect" && keys.length > 0) {
-      this.connection.push("device", "archive_public_keys", { keys: [...keys] });
+      broadcast("archive_public_keys", { keys: [...keys] });
     }
-    const archive = this.core.archivePayload(d);
-    if (archive && supports(d.deviceApiVersion, "archives"))
-      this.connection.push("device", "archive", archive);
-    if (supports(d.deviceApiVersion, "extensions")) this.connection.push("device", "extensions:get", {});
+    const archive = inPenaltyBox(d, this.core.now()) ? null : this.core.archivePayload(d);
+    if (archive && supports(d.deviceApiVersion, "archives")) broadcast("archive", archive);
+    if (supports(d.deviceApiVersion, "extensions")) broadcast("extensions:get", {});
     if (d.connectingCode !== null && supports(d.deviceApiVersion, "scripts")) {
       this.connection.push("device", "scripts/run", { text: d.connectingCode, ref: "connecting_code" });
     }
+    this.core.offers.online(d);
   }
 
   handleIn(event: string, payload: unknown, _frame: Frame): InOutcome {
@@ -109,6 +125,7 @@ export class DeviceChannel implements Channel {
         const { value, stage } = message.payload;
         const status = stage ?? (value === 100 ? "completed" : "updating");
         d.progress = { value, stage: stage ?? null, at: now };
+        this.#countAttempt(now);
         this.#inFlightStatus(status, value);
         report("progress");
         break;
@@ -117,12 +134,12 @@ export class DeviceChannel implements Channel {
         const p = payload as Record<string, unknown>;
         const status = message.payload.status;
         d.lastStatus = { status, payload: p, at: now };
-        if (concludes(status, p)) d.inFlight = null;
-        else
-          this.#inFlightStatus(
-            status,
-            status === "downloading" || status === "updating" ? (d.progress?.value ?? null) : null,
-          );
+        this.core.log.info(
+          { device: d.identifier, status, reason: typeof p.reason === "string" ? p.reason : undefined },
+          "update status",
+        );
+        this.#countAttempt(now);
+        this.#status(status, p, now);
         report("status_update");
         break;
       }
@@ -155,10 +172,46 @@ export class DeviceChannel implements Channel {
     return undefined;
   }
 
+  /** hub-server.md §4.5: what a status does to the in-flight update and the penalty box. */
+  #status(status: string, p: Record<string, unknown>, now: number): void {
+    const d = this.device;
+    const deploymentId = d.inFlight?.deploymentId ?? null;
+    const deployment =
+      d.inFlight && deploymentId !== null ? { firmwareUuid: d.inFlight.firmwareUuid, deploymentId } : null;
+    const policy = this.core.settings.penalty;
+    if (/fwup error/i.test(status) || status === "failed" || status === "ignored") {
+      d.inFlight = null;
+      // Only a deployment update blocks; a manual push is simply not retried.
+      if (deployment) this.core.offers.block(d, penaltyEnd(policy, now), status, deployment);
+    } else if (status === "rescheduled" && typeof p.delay_for === "number") {
+      d.inFlight = null;
+      // delay_for is in milliseconds, added to the server's clock (whole seconds).
+      if (deployment) this.core.offers.block(d, toWholeSecond(now) + p.delay_for, status, deployment);
+    } else {
+      this.#inFlightStatus(
+        status,
+        status === "downloading" || status === "updating" ? (d.progress?.value ?? null) : null,
+      );
+    }
+  }
+
+  /** The first status answering an offer counts as an update attempt (the failure limits count them). */
+  #countAttempt(now: number): void {
+    const d = this.device;
+    if (d.inFlight !== null && d.inFlight.status !== "requested") return;
+    d.updateAttempts.push(toWholeSecond(now));
+    // Bounded for a device that reports statuses without ever being offered anything.
+    if (d.updateAttempts.length > MAX_KEPT_UPDATE_ATTEMPTS) d.updateAttempts.shift();
+  }
+
   /** Where the real handler has no clause (hub-server.md §9.11): the channel process dies. */
   #crashes(event: string, payload: unknown): boolean {
     if (event === "status_update") {
       const status = isObject(payload) ? payload.status : undefined;
+      if (status === "rescheduled" && isObject(payload) && "delay_for" in payload) {
+        // The server adds delay_for to a time as integer milliseconds; anything else raises.
+        return !Number.isInteger(payload.delay_for);
+      }
       return !(typeof status === "string" && (isUpdateStatus(status) || /fwup error/i.test(status)));
     }
     if (event === "fwup_progress" || event === "update_progress") {

@@ -13,8 +13,9 @@ import type { DeviceRecord } from "../devices/device-record.js";
 import type { DeviceReportEvent } from "../events.js";
 import type { Channel, InOutcome, JoinOutcome } from "../socket/channel.js";
 import type { DeviceConnection } from "../socket/device-connection.js";
+import { every, type TimerHandle } from "../time/clock.js";
 
-/** What the server pushes when a device attaches an extension. */
+/** What the server pushes when a device attaches an extension (and repeats for health and geo). */
 const ATTACH_REQUEST: Partial<Record<ExtensionName, string>> = {
   health: "health:check",
   geo: "geo:location:request",
@@ -53,6 +54,8 @@ export class ExtensionsChannel implements Channel {
   #requested: Record<string, unknown> = {};
   #attachable = new Set<ExtensionName>();
   readonly #logs: LogBucket;
+  /** Repeating requests of attached extensions (health, and geo when configured). */
+  readonly #repeats = new Map<ExtensionName, TimerHandle>();
 
   constructor(
     private readonly core: HubCore,
@@ -76,7 +79,9 @@ export class ExtensionsChannel implements Channel {
       Object.entries(requested)
         .filter(([name, version]) => isKnown(name) && extensionVersionAccepted(version))
         .map(([name]) => name as ExtensionName)
-        .filter((name) => this.allowed.has(name) && !this.device.extensionsDisabled.includes(name)),
+        .filter((name) => this.allowed.has(name) && !this.device.extensionsDisabled.includes(name))
+        // The server's logging module is enabled only with platform analytics.
+        .filter((name) => name !== "logging" || this.core.settings.analytics),
     );
     this.device.extensionsRequested = { ...requested };
     this.device.extensionsAttached = [];
@@ -102,9 +107,11 @@ export class ExtensionsChannel implements Channel {
         if (!d.extensionsAttached.includes(name)) d.extensionsAttached.push(name);
         const request = ATTACH_REQUEST[name];
         if (request) this.connection.push("extensions", request, {});
+        this.#repeat(name);
         this.core.report(d.identifier, "extension_attached", "extensions", event, payload);
       } else {
         d.extensionsAttached = d.extensionsAttached.filter((n) => n !== name);
+        this.#stopRepeat(name);
         const type = message.action === "detached" ? "extension_detached" : "extension_error";
         this.core.report(d.identifier, type, "extensions", event, payload);
       }
@@ -113,6 +120,28 @@ export class ExtensionsChannel implements Channel {
     if (!d.extensionsAttached.includes(name)) return undefined;
     this.#record(name, event, payload);
     return undefined;
+  }
+
+  terminate(): void {
+    for (const name of [...this.#repeats.keys()]) this.#stopRepeat(name);
+  }
+
+  /** Health every `healthIntervalMinutes`; geo every `geoIntervalMinutes` when above 0 (else once). */
+  #repeat(name: ExtensionName): void {
+    const { healthIntervalMinutes, geoIntervalMinutes, clock } = this.core.settings;
+    const minutes = name === "health" ? healthIntervalMinutes : name === "geo" ? geoIntervalMinutes : 0;
+    const request = ATTACH_REQUEST[name];
+    if (!request || !(minutes > 0)) return;
+    this.#stopRepeat(name);
+    this.#repeats.set(
+      name,
+      every(clock, minutes * 60_000, () => this.connection.push("extensions", request, {})),
+    );
+  }
+
+  #stopRepeat(name: ExtensionName): void {
+    this.#repeats.get(name)?.cancel();
+    this.#repeats.delete(name);
   }
 
   #record(name: ExtensionName, event: string, payload: unknown): void {

@@ -1,5 +1,6 @@
 // Reads the firmware metadata a device reports at join (hub-server.md §3.2).
 import type { ReportedFirmware } from "../devices/device-record.js";
+import type { FirmwareMeta } from "../firmware/store.js";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
@@ -72,6 +73,29 @@ export function reportedFirmware(params: Record<string, unknown>): ReportedFirmw
     fwup_version: str(params.fwup_version),
   };
 }
+
+/** The five keys the server requires for a complete firmware metadata record. */
+const REQUIRED = ["uuid", "product", "version", "platform", "architecture"] as const;
+// Ecto's validate_required: blank strings are missing too.
+const present = (v: string | null): boolean => v !== null && v.trim() !== "";
+
+/**
+ * The metadata the server records for a join (hub-server.md §3.2): the report when it has all five
+ * required keys, else the metadata of the known firmware its uuid names, else none (null).
+ */
+export function resolveFirmware(
+  reported: ReportedFirmware,
+  known: (uuid: string) => FirmwareMeta | undefined,
+): ResolvedFirmware | null {
+  const { uuid } = reported;
+  if (uuid === null) return null;
+  if (REQUIRED.every((key) => present(reported[key]))) return { ...reported, uuid };
+  const meta = known(uuid);
+  if (!meta || !REQUIRED.every((key) => present(meta[key]))) return null;
+  return { ...meta, fwup_version: null };
+}
+
+export type ResolvedFirmware = ReportedFirmware & { uuid: string };
 
 /** `report_network_interface`: stored humanised, as the server does. */
 export function interfaceKind(name: string): "wifi" | "ethernet" | "cellular" | "unknown" {

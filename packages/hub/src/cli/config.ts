@@ -15,6 +15,9 @@ export interface HubConfigFile {
   extensions?: ExtensionName[];
   idleTimeoutMs?: number;
   sharedSecrets?: boolean;
+  /** Platform analytics (offers `logging`). */
+  analytics?: boolean;
+  healthIntervalMinutes?: number;
 }
 
 /** The config file is missing, unreadable or has a field of the wrong type. */
@@ -61,13 +64,15 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
   ) {
     throw new HubConfigError(`extensions must list names from ${EXTENSION_NAMES.join(", ")}`);
   }
-  for (const key of ["idleTimeoutMs"] as const) {
+  for (const key of ["idleTimeoutMs", "healthIntervalMinutes"] as const) {
     if (raw[key] !== undefined && !(typeof raw[key] === "number" && raw[key] > 0)) {
       throw new HubConfigError(`${key} must be a positive number`);
     }
   }
-  if (raw.sharedSecrets !== undefined && typeof raw.sharedSecrets !== "boolean") {
-    throw new HubConfigError("sharedSecrets must be a boolean");
+  for (const key of ["sharedSecrets", "analytics"] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== "boolean") {
+      throw new HubConfigError(`${key} must be a boolean`);
+    }
   }
   return {
     productKeys: list(raw.productKeys, "productKeys").map((o, i) => ({
@@ -91,5 +96,9 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
     ...(extensions ? { extensions: extensions as ExtensionName[] } : {}),
     ...(typeof raw.idleTimeoutMs === "number" ? { idleTimeoutMs: raw.idleTimeoutMs } : {}),
     ...(typeof raw.sharedSecrets === "boolean" ? { sharedSecrets: raw.sharedSecrets } : {}),
+    ...(typeof raw.analytics === "boolean" ? { analytics: raw.analytics } : {}),
+    ...(typeof raw.healthIntervalMinutes === "number"
+      ? { healthIntervalMinutes: raw.healthIntervalMinutes }
+      : {}),
   };
 }

@@ -64,6 +64,8 @@ export async function serve(options: ServeOptions): Promise<{ hub: Hub; lines: s
     ...(config?.extensions ? { extensions: config.extensions } : {}),
     ...(config?.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     ...(config?.sharedSecrets !== undefined ? { sharedSecrets: config.sharedSecrets } : {}),
+    ...(config?.analytics !== undefined ? { analytics: config.analytics } : {}),
+    ...(config?.healthIntervalMinutes ? { healthIntervalMinutes: config.healthIntervalMinutes } : {}),
   });
   try {
     // The CA from a `certs` directory also signs the devices: register it for JITP.

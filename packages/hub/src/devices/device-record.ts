@@ -75,6 +75,10 @@ export interface DeviceRecord {
   /** Last progress report (`fwup_progress` / `update_progress`). */
   progress: { value: number; stage: string | null; at: number } | null;
   inFlight: InFlightUpdate | null;
+  /** When each offered update was first answered (ms, whole seconds); cleared by a completed update. */
+  updateAttempts: number[];
+  /** Deployment updates are not offered before this time (the penalty box); null when not blocked. */
+  updatesBlockedUntil: number | null;
   /** The latest updates that worked (at most MAX_KEPT_COMPLETED_UPDATES); the count counts them all. */
   completedUpdates: CompletedUpdate[];
   completedUpdateCount: number;
@@ -106,6 +110,9 @@ export const MAX_KEPT_VIOLATIONS = 100;
 /** Nor a long-running hub that updates its devices again and again. */
 export const MAX_KEPT_COMPLETED_UPDATES = 100;
 
+/** Nor a device that reports statuses again and again without completing an update. */
+export const MAX_KEPT_UPDATE_ATTEMPTS = 1000;
+
 /** Records an update that worked, keeping only the latest ones. */
 export function recordCompletedUpdate(device: DeviceRecord, update: CompletedUpdate): void {
   device.completedUpdates.push(update);
@@ -136,6 +143,8 @@ export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["cr
     lastStatus: null,
     progress: null,
     inFlight: null,
+    updateAttempts: [],
+    updatesBlockedUntil: null,
     completedUpdates: [],
     completedUpdateCount: 0,
     networkInterface: null,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Hub, startHub } from "../hub.js";
 import { testPki } from "../test-support/fixtures.js";
 import { rawGet } from "../test-support/raw-http.js";
+import { systemClock } from "../time/clock.js";
 import type { FirmwareRecord } from "./store.js";
 
 interface Fetched {
@@ -51,7 +52,7 @@ let bytes: Uint8Array;
 let fw: FirmwareRecord;
 
 beforeAll(async () => {
-  hub = await startHub({ clock: { now: () => now } });
+  hub = await startHub({ clock: { ...systemClock(), now: () => now } });
   bytes = randomBytes(2 * MiB + 123);
   fw = await hub.addFirmware(bytes, {
     version: "1.2.3",

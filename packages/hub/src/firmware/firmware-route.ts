@@ -79,6 +79,9 @@ export async function serveFirmware(
     range: rangeHeader ?? null,
     fault: describe(fault),
   });
+  // Never the URL: its query string is a bearer credential.
+  const log = core.log.child({ device: verdict.identifier, firmwareUuid: record.uuid });
+  if (fault) log.info({ fault: describe(fault) }, "firmware fault applied");
   if (fault?.status5xxOnce !== undefined || fault?.status !== undefined) {
     res.writeHead(fault.status5xxOnce ?? fault.status ?? 500, { "content-length": "0" }).end();
     return;
@@ -107,7 +110,14 @@ export async function serveFirmware(
     res.end();
     return;
   }
-  await streamBody(res, record, range, fault);
+  log.info(
+    { range: rangeHeader ?? null, bytes: length },
+    range.start > 0 ? "firmware download resumed" : "firmware download started",
+  );
+  const sent = await streamBody(res, record, range, fault);
+  if (sent === length && !res.destroyed)
+    log.info({ bytes: sent, end: range.end + 1, size }, "firmware download finished");
+  else log.info({ bytes: sent, expected: length }, "firmware download interrupted");
 }
 
 async function streamBody(
@@ -115,7 +125,7 @@ async function streamBody(
   record: FirmwareRecord,
   range: ByteRange,
   fault: FirmwareFault | undefined,
-): Promise<void> {
+): Promise<number> {
   let offset = range.start;
   let sent = 0;
   const started = Date.now();
@@ -123,7 +133,7 @@ async function streamBody(
   const reader = new RangeReader(record, range, rate ? throttledChunk(rate) : CHUNK);
   res.once("close", () => reader.close());
   for await (const { bytes, done } of reader.chunks()) {
-    if (res.destroyed) return;
+    if (res.destroyed) return sent;
     let chunk = bytes;
     const corrupt = fault?.corruptByteAt;
     if (corrupt !== undefined && corrupt >= offset && corrupt < offset + chunk.length) {
@@ -134,7 +144,7 @@ async function streamBody(
     if (cut !== undefined && sent + chunk.length >= cut) {
       res.write(chunk.subarray(0, cut - sent), done);
       cutConnection(res);
-      return;
+      return cut;
     }
     // The buffer is read into again once this write has gone out (or failed).
     if (!res.write(chunk, done)) await drained(res);
@@ -145,7 +155,9 @@ async function streamBody(
       if (due > 0) await sleep(due);
     }
   }
-  if (!res.destroyed) res.end();
+  if (res.destroyed) return sent;
+  res.end();
+  return sent;
 }
 
 /** Resolves on 'drain', or on 'close' (a closed response never drains). */

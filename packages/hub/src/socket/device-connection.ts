@@ -32,7 +32,8 @@ export interface ConnectionHooks {
   left(topic: string): void;
   crashed(topic: string, reason: string): void;
   pushed(topic: string, event: string, payload: unknown): void;
-  closed(code: number): void;
+  /** The socket closed; `reason` is the close reason, whichever side closed. */
+  closed(code: number, reason: string): void;
 }
 
 interface Joined {
@@ -54,7 +55,7 @@ export class DeviceConnection {
     private readonly idleTimeoutMs: number,
   ) {
     ws.on("message", (data, isBinary) => this.#onMessage(data as Buffer | Buffer[] | ArrayBuffer, isBinary));
-    ws.on("close", (code) => this.#onClose(code));
+    ws.on("close", (code, reason) => this.#stop(code, reason.toString("utf8")));
     ws.on("error", (error) => this.log.warn({ err: error.message }, "device websocket error"));
     this.#armIdleTimer();
   }
@@ -88,7 +89,7 @@ export class DeviceConnection {
   close(code: number, reason = ""): void {
     if (this.#closed) return;
     this.ws.close(code, reason);
-    this.#stop(code);
+    this.#stop(code, reason);
   }
 
   #armIdleTimer(): void {
@@ -228,15 +229,11 @@ export class DeviceConnection {
     joined?.channel.terminate?.();
   }
 
-  #onClose(code: number): void {
-    this.#stop(code);
-  }
-
-  #stop(code: number): void {
+  #stop(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#idleTimer);
     for (const topic of [...this.#channels.keys()]) this.#remove(topic);
-    this.hooks.closed(code);
+    this.hooks.closed(code, reason);
   }
 }

@@ -62,8 +62,9 @@ export class DeviceHooks implements ConnectionHooks {
     this.core.emit({ type: "pushed", at, identifier: this.device.identifier, topic, event, payload });
   }
 
-  closed(code: number): void {
+  closed(code: number, reason: string): void {
     const { core, device } = this;
+    core.log.info({ device: device.identifier, code, reason }, "device disconnected");
     // A newer connection of the same device may already have replaced this one.
     if (this.connection && core.live.get(device.identifier)?.connection === this.connection) {
       core.live.delete(device.identifier);
