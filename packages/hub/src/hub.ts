@@ -22,6 +22,7 @@ import { serveFirmware } from "./firmware/firmware-route.js";
 import type { FirmwareMetaInput, FirmwareRecord } from "./firmware/store.js";
 import { DEVICE_SOCKET_PATHS, handleDeviceUpgrade } from "./http/device-upgrade.js";
 import { servePlainRoute } from "./http/plain-routes.js";
+import { parseRequestTarget } from "./http/request-target.js";
 import { writeRejection } from "./http/upgrade-rejection.js";
 import { handleConsoleUpgrade, OPERATOR_CONSOLE_PATH } from "./operator/console-session.js";
 import { serveOperatorApi } from "./operator/operator-api.js";
@@ -430,7 +431,11 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const consoleWss = new WebSocketServer({ noServer: true });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://hub");
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("Bad Request");
+      return;
+    }
     const done = (error: unknown) => {
       log.error(
         { path: url.pathname, err: error instanceof Error ? error.message : String(error) },
@@ -458,9 +463,14 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", (error) => log.debug({ err: error.message }, "upgrade socket error"));
-    const url = new URL(req.url ?? "/", "http://hub");
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      writeRejection(socket, { status: 400 }, core.now());
+      return;
+    }
     try {
-      if (DEVICE_SOCKET_PATHS.includes(url.pathname)) handleDeviceUpgrade(core, deviceWss, req, socket, head);
+      if (DEVICE_SOCKET_PATHS.includes(url.pathname))
+        handleDeviceUpgrade(core, deviceWss, req, url, socket, head);
       else if (OPERATOR_CONSOLE_PATH.test(url.pathname)) {
         handleConsoleUpgrade({ core, hub, operatorToken }, consoleWss, req, socket, head, url);
       } else {

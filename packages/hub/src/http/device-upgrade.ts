@@ -64,6 +64,7 @@ export function handleDeviceUpgrade(
   core: HubCore,
   wss: WebSocketServer,
   req: IncomingMessage,
+  url: URL,
   socket: Duplex,
   head: Buffer,
 ): void {
@@ -85,7 +86,7 @@ export function handleDeviceUpgrade(
     reject(rejections.notGet, "not_get");
     return;
   }
-  const vsn = new URL(req.url ?? "/", "http://hub").searchParams.get("vsn");
+  const vsn = url.searchParams.get("vsn");
   const serializer = serializerForVsn(vsn ?? "1.0.0", "device");
   if (!serializer) {
     reject(rejections.badVsn, `unsupported vsn ${JSON.stringify(vsn)}`);
