@@ -6,7 +6,7 @@ import { supports } from "@nerves-hub-ts/versioning";
 import type { Logger } from "pino";
 import { SharedSecretKeys } from "./auth/shared-secret-auth.js";
 import { SignerCaRegistry } from "./auth/signer-cas.js";
-import { type DeviceRecord, MAX_KEPT_VIOLATIONS } from "./devices/device-record.js";
+import { type DeviceRecord, recordViolation } from "./devices/device-record.js";
 import { DeviceRegistry } from "./devices/registry.js";
 import { type DeviceReportEvent, type HubEvent, HubEvents } from "./events.js";
 import { FaultTable } from "./firmware/faults.js";
@@ -140,11 +140,19 @@ export class HubCore {
 
   violation(device: DeviceRecord, topic: string, event: string, reason: string): void {
     const at = this.now();
-    device.violations.push({ at, topic, event, reason });
-    if (device.violations.length > MAX_KEPT_VIOLATIONS) device.violations.shift();
-    device.violationCount += 1;
-    this.log.warn({ device: device.identifier, topic, event, reason }, "protocol violation");
-    this.emit({ type: "violation", at, identifier: device.identifier, topic, event, reason });
+    const kept = recordViolation(device, { at, topic, event, reason });
+    this.log.warn(
+      { device: device.identifier, topic: kept.topic, event: kept.event, reason: kept.reason },
+      "protocol violation",
+    );
+    this.emit({
+      type: "violation",
+      at,
+      identifier: device.identifier,
+      topic: kept.topic,
+      event: kept.event,
+      reason: kept.reason,
+    });
   }
 
   requireDevice(identifier: string): DeviceRecord {
