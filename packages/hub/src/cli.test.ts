@@ -8,6 +8,7 @@ import { runCli } from "./cli.js";
 import type { Hub } from "./hub.js";
 import { sharedSecretHeaders } from "./test-support/fixtures.js";
 import { rawConnect } from "./test-support/phoenix-device.js";
+import { rawExchange } from "./test-support/raw-request.js";
 
 let dir: string;
 let hub: Hub | undefined;
@@ -88,6 +89,21 @@ describe("nerves-hub-dev", () => {
     );
     expect(r.code).toBe(1);
     expect(out.at(-1)).toMatch(/productKeys\[0\]\.key/);
+  });
+
+  it("applies the config file's HTTP timeouts", async () => {
+    await writeFile(
+      join(dir, "slow.json"),
+      JSON.stringify({ headersTimeoutMs: 300, requestTimeoutMs: 1000 }),
+    );
+    const r = await runCli(
+      ["serve", "--plain", "--port", "0", "--config", join(dir, "slow.json"), "--log-level", "silent"],
+      io,
+    );
+    expect(r.code).toBe(0);
+    hub = r.hub as Hub;
+    const stalled = await rawExchange(hub.port, "GET /status/alive HTTP/1.1\r\n", { timeoutMs: 10_000 });
+    expect(stalled.status).toBe(408);
   });
 
   it("refuses a backlog that is not a positive integer", async () => {

@@ -47,6 +47,15 @@ export interface HubOptions {
    * verifies it itself against registered signer CAs, so shared-secret devices connect too.
    */
   tls?: { certPem: string; keyPem: string } | false;
+  /**
+   * Time a client has to send its request headers, counted from connect; on TLS the handshake may
+   * take as long again. A client still sending after it gets 408 and is closed. Default 10000.
+   */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (e.g. a firmware upload). Default 300000. */
+  requestTimeoutMs?: number;
+  /** How long an idle kept-alive HTTP connection stays open between requests. Default 5000. */
+  keepAliveTimeoutMs?: number;
   /** Close a device socket after this long without an inbound frame (code 1002). Default 180000. */
   idleTimeoutMs?: number;
   /** Largest accepted websocket message; larger closes with 1009. Default 8000000. */
@@ -398,11 +407,39 @@ export class Hub {
 /** Default listen backlog: see `HubOptions.backlog`. */
 const DEFAULT_BACKLOG = 8192;
 
+interface HttpTimeouts {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  /** How often Node looks for connections past their timeouts (its default, 30 s, would dwarf them). */
+  connectionsCheckingInterval: number;
+}
+
+function httpTimeouts(options: HubOptions): HttpTimeouts {
+  const headersTimeout = positiveInteger("headersTimeoutMs", options.headersTimeoutMs, 10_000);
+  const requestTimeout = positiveInteger("requestTimeoutMs", options.requestTimeoutMs, 300_000);
+  const keepAliveTimeout = positiveInteger("keepAliveTimeoutMs", options.keepAliveTimeoutMs, 5_000);
+  if (headersTimeout > requestTimeout)
+    throw new RangeError(
+      `headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`,
+    );
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
+  return { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval };
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const host = options.host ?? "127.0.0.1";
   const backlog = options.backlog ?? DEFAULT_BACKLOG;
   if (!Number.isSafeInteger(backlog) || backlog < 1)
     throw new RangeError(`backlog must be a positive integer, got ${String(options.backlog)}`);
+  const timeouts = httpTimeouts(options);
   const log = options.logger ?? pino({ level: "silent" });
   const operatorToken = options.operatorToken ?? randomBytes(24).toString("base64url");
   const core = new HubCore({
@@ -419,8 +456,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const tls = options.tls || undefined;
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem, requestCert: true, rejectUnauthorized: false })
-    : createHttpServer();
+    ? createHttpsServer({
+        ...timeouts,
+        handshakeTimeout: timeouts.headersTimeout,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+      })
+    : createHttpServer(timeouts);
   const deviceWss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: DEVICE_DEFLATE,

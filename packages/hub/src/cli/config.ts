@@ -14,8 +14,19 @@ export interface HubConfigFile {
   devices: { identifier: string; certPath?: string }[];
   extensions?: ExtensionName[];
   idleTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
   sharedSecrets?: boolean;
 }
+
+/** Timeouts the config file may set, passed to `startHub` as they are. */
+export const TIMEOUT_KEYS = [
+  "idleTimeoutMs",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
+  "keepAliveTimeoutMs",
+] as const;
 
 /** The config file is missing, unreadable or has a field of the wrong type. */
 export class HubConfigError extends Error {
@@ -61,7 +72,7 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
   ) {
     throw new HubConfigError(`extensions must list names from ${EXTENSION_NAMES.join(", ")}`);
   }
-  for (const key of ["idleTimeoutMs"] as const) {
+  for (const key of TIMEOUT_KEYS) {
     if (raw[key] !== undefined && !(typeof raw[key] === "number" && raw[key] > 0)) {
       throw new HubConfigError(`${key} must be a positive number`);
     }
@@ -89,7 +100,9 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
       ...(typeof o.certPath === "string" ? { certPath: rel(o.certPath) } : {}),
     })),
     ...(extensions ? { extensions: extensions as ExtensionName[] } : {}),
-    ...(typeof raw.idleTimeoutMs === "number" ? { idleTimeoutMs: raw.idleTimeoutMs } : {}),
+    ...Object.fromEntries(
+      TIMEOUT_KEYS.filter((key) => typeof raw[key] === "number").map((key) => [key, raw[key]]),
+    ),
     ...(typeof raw.sharedSecrets === "boolean" ? { sharedSecrets: raw.sharedSecrets } : {}),
   };
 }

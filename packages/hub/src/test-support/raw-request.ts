@@ -33,7 +33,10 @@ export function rawExchange(
   });
 }
 
-/** Opens `count` sockets that send `partial` (a request's start) and nothing more. */
+/**
+ * Opens `count` sockets that send `partial` (a request's start) and nothing more. They read what the
+ * hub sends, so they see it close them.
+ */
 export async function stalledClients(port: number, count: number, partial: string): Promise<Socket[]> {
   return Promise.all(
     Array.from(
@@ -42,6 +45,7 @@ export async function stalledClients(port: number, count: number, partial: strin
         new Promise<Socket>((resolve, reject) => {
           const socket = connect(port, "127.0.0.1", () => {
             socket.write(partial);
+            socket.resume();
             resolve(socket);
           });
           socket.on("error", reject);
