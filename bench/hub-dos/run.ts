@@ -7,6 +7,7 @@
 // Targets: /status/alive p99 under 100 ms, every honest device joined.
 // Run from the repo root: pnpm bench:hub-dos [--hostile 50] [--seconds 10] [--honest-every-ms 500]
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
@@ -44,6 +45,12 @@ const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
+
+/** CPU seconds the hub process has used (user + system), from /proc. */
+async function hubCpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function spawnHub(): Promise<{ info: HubInfo; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL("./hub-process.ts", import.meta.url));
@@ -141,6 +148,7 @@ async function honestJoin(info: HubInfo, n: number): Promise<{ ok: boolean; ms: 
 }
 
 async function scenario(info: HubInfo, name: "out-of-bounds" | "in-bounds"): Promise<boolean> {
+  const cpuBefore = await hubCpuSeconds(info.pid);
   const deadline = performance.now() + SECONDS * 1000;
   const statuses = new Map<number, number>();
   const hostile = Array.from({ length: HOSTILE }, async () => {
@@ -167,12 +175,16 @@ async function scenario(info: HubInfo, name: "out-of-bounds" | "in-bounds"): Pro
     await Promise.all(pending);
   })();
   await Promise.all([...hostile, prober, joiners]);
+  const hubCpu = (await hubCpuSeconds(info.pid)) - cpuBefore;
   const hostileTotal = [...statuses.values()].reduce((a, b) => a + b, 0);
   const joined = honest.filter((h) => h.ok).length;
   const aliveP99 = percentile(alive, 99);
   console.log(`\n${name}: ${HOSTILE} hostile clients for ${SECONDS} s (load average now ${load()})`);
   console.log(
     `  hostile upgrades answered: ${hostileTotal} (${(hostileTotal / SECONDS).toFixed(0)}/s), statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+  );
+  console.log(
+    `  hub CPU: ${hubCpu.toFixed(2)} s in ${SECONDS} s (${((hubCpu / SECONDS) * 100).toFixed(0)}% of one core), ${((hubCpu / Math.max(1, hostileTotal)) * 1000).toFixed(2)} ms per hostile upgrade`,
   );
   console.log(
     `  /status/alive: ${alive.length} probes, p50 ${percentile(alive, 50).toFixed(1)} ms, p99 ${aliveP99.toFixed(1)} ms, max ${Math.max(...alive).toFixed(1)} ms (target p99 < ${TARGET_ALIVE_MS} ms)`,

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { ExtensionName } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { Logger } from "pino";
-import { SharedSecretKeys } from "./auth/shared-secret-auth.js";
+import { SharedSecretKeys, type SharedSecretLimits } from "./auth/shared-secret-auth.js";
 import { SignerCaRegistry } from "./auth/signer-cas.js";
 import { type DeviceRecord, recordViolation } from "./devices/device-record.js";
 import { DeviceRegistry } from "./devices/registry.js";
@@ -55,6 +55,7 @@ export interface CoreSettings {
   maxFrameBytes: number;
   sharedSecrets: boolean;
   sharedSecretMaxAgeSeconds: number;
+  sharedSecretLimits: SharedSecretLimits;
   scriptTimeoutMs: number;
   extensions: readonly ExtensionName[];
   /** Lifetime of presigned firmware URLs (the server's S3 URLs live 24 h). */
@@ -65,7 +66,7 @@ export interface CoreSettings {
 export class HubCore {
   readonly devices = new DeviceRegistry();
   readonly cas = new SignerCaRegistry();
-  readonly keys = new SharedSecretKeys();
+  readonly keys: SharedSecretKeys;
   readonly events = new HubEvents();
   readonly live = new Map<string, LiveConnection>();
   /** Base64 public keys pushed as `fwup_public_keys` / `archive_public_keys`. */
@@ -83,6 +84,7 @@ export class HubCore {
 
   constructor(readonly settings: CoreSettings) {
     this.extensionsEnabled = new Set(settings.extensions);
+    this.keys = new SharedSecretKeys(settings.sharedSecretLimits);
     this.signer = urlSigner(settings.urlSecret);
   }
 

@@ -13,6 +13,7 @@ import { EXTENSION_NAMES, type ExtensionName, type Frame } from "@nerves-hub-ts/
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";
 import { storedCertificate } from "./auth/certificate-auth.js";
+import { DEFAULT_SHARED_SECRET_LIMITS, type SharedSecretLimits } from "./auth/shared-secret-auth.js";
 import type { RegisterCaOptions } from "./auth/signer-cas.js";
 import { type Clock, HubCore, HubDeviceError } from "./core.js";
 import type { DeviceRecord } from "./devices/device-record.js";
@@ -64,6 +65,12 @@ export interface HubOptions {
   sharedSecrets?: boolean;
   /** Maximum shared-secret token age. Default 90. */
   sharedSecretMaxAgeSeconds?: number;
+  /**
+   * Bounds on shared-secret authentication (see `DEFAULT_SHARED_SECRET_LIMITS`): the largest PBKDF2
+   * iteration count (10000) and key length (64) a client may name (beyond: 401), and how many key
+   * derivations one client address (burst 20, 5/s) and one key (burst 100, 20/s) may cause (beyond: 503).
+   */
+  sharedSecretLimits?: Partial<SharedSecretLimits>;
   /** How long `runScript` waits for the answer. Default 15000. */
   scriptTimeoutMs?: number;
   /** Extensions enabled hub-wide (the product setting). Default: all known ones. */
@@ -440,6 +447,9 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   if (!Number.isSafeInteger(backlog) || backlog < 1)
     throw new RangeError(`backlog must be a positive integer, got ${String(options.backlog)}`);
   const timeouts = httpTimeouts(options);
+  const sharedSecretLimits = { ...DEFAULT_SHARED_SECRET_LIMITS, ...options.sharedSecretLimits };
+  positiveInteger("sharedSecretLimits.maxIterations", sharedSecretLimits.maxIterations, 1);
+  positiveInteger("sharedSecretLimits.maxKeyLength", sharedSecretLimits.maxKeyLength, 1);
   const log = options.logger ?? pino({ level: "silent" });
   const operatorToken = options.operatorToken ?? randomBytes(24).toString("base64url");
   const core = new HubCore({
@@ -449,6 +459,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     maxFrameBytes: options.maxFrameBytes ?? 8_000_000,
     sharedSecrets: options.sharedSecrets ?? true,
     sharedSecretMaxAgeSeconds: options.sharedSecretMaxAgeSeconds ?? 90,
+    sharedSecretLimits,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 15_000,
     extensions: options.extensions ?? EXTENSION_NAMES,
     firmwareUrlTtlSeconds: options.firmwareUrlTtlSeconds ?? 86_400,
@@ -513,9 +524,12 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       return;
     }
     try {
-      if (DEVICE_SOCKET_PATHS.includes(url.pathname))
-        handleDeviceUpgrade(core, deviceWss, req, url, socket, head);
-      else if (OPERATOR_CONSOLE_PATH.test(url.pathname)) {
+      if (DEVICE_SOCKET_PATHS.includes(url.pathname)) {
+        handleDeviceUpgrade(core, deviceWss, req, url, socket, head).catch((error: unknown) => {
+          log.error({ err: error instanceof Error ? error.message : String(error) }, "upgrade failed");
+          writeRejection(socket, { status: 500 }, core.now());
+        });
+      } else if (OPERATOR_CONSOLE_PATH.test(url.pathname)) {
         handleConsoleUpgrade({ core, hub, operatorToken }, consoleWss, req, socket, head, url);
       } else {
         writeRejection(

@@ -13,10 +13,17 @@ export interface RawExchange {
 export function rawExchange(
   port: number,
   request: string | Buffer,
-  options: { host?: string; timeoutMs?: number } = {},
+  options: { host?: string; localAddress?: string; timeoutMs?: number } = {},
 ): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, options.host ?? "127.0.0.1", () => socket.write(request));
+    const socket = connect(
+      {
+        port,
+        host: options.host ?? "127.0.0.1",
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
+      () => socket.write(request),
+    );
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), options.timeoutMs ?? 2000);
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
