@@ -9,6 +9,7 @@ import { runCli } from "./cli.js";
 import type { Hub } from "./hub.js";
 import { sharedSecretHeaders } from "./test-support/fixtures.js";
 import { rawConnect } from "./test-support/phoenix-device.js";
+import { rawExchange } from "./test-support/raw-request.js";
 
 let dir: string;
 let hub: Hub | undefined;
@@ -99,6 +100,21 @@ describe("nerves-hub-dev", () => {
     await expect(loadConfig(path)).rejects.toThrow(/analytics must be a boolean/);
     await writeFile(path, JSON.stringify({ healthIntervalMinutes: 0 }));
     await expect(loadConfig(path)).rejects.toThrow(/healthIntervalMinutes must be a positive number/);
+  });
+
+  it("applies the config file's HTTP timeouts", async () => {
+    await writeFile(
+      join(dir, "slow.json"),
+      JSON.stringify({ headersTimeoutMs: 300, requestTimeoutMs: 1000 }),
+    );
+    const r = await runCli(
+      ["serve", "--plain", "--port", "0", "--config", join(dir, "slow.json"), "--log-level", "silent"],
+      io,
+    );
+    expect(r.code).toBe(0);
+    hub = r.hub as Hub;
+    const stalled = await rawExchange(hub.port, "GET /status/alive HTTP/1.1\r\n", { timeoutMs: 10_000 });
+    expect(stalled.status).toBe(408);
   });
 
   it("refuses a backlog that is not a positive integer", async () => {

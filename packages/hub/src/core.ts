@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import type { ExtensionName } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { Logger } from "pino";
-import { SharedSecretKeys } from "./auth/shared-secret-auth.js";
+import { SharedSecretKeys, type SharedSecretLimits } from "./auth/shared-secret-auth.js";
 import { SignerCaRegistry } from "./auth/signer-cas.js";
-import { type DeviceRecord, MAX_KEPT_VIOLATIONS } from "./devices/device-record.js";
+import { type DeviceRecord, recordViolation } from "./devices/device-record.js";
 import type { PenaltyPolicy } from "./devices/penalty-box.js";
 import { DeviceRegistry } from "./devices/registry.js";
 import { type DeviceReportEvent, type HubEvent, HubEvents } from "./events.js";
@@ -56,6 +56,7 @@ export interface CoreSettings {
   maxFrameBytes: number;
   sharedSecrets: boolean;
   sharedSecretMaxAgeSeconds: number;
+  sharedSecretLimits: SharedSecretLimits;
   scriptTimeoutMs: number;
   extensions: readonly ExtensionName[];
   /** Platform analytics: the `logging` extension is only offered with it (the server's `analytics_enabled`). */
@@ -74,7 +75,7 @@ export interface CoreSettings {
 export class HubCore {
   readonly devices = new DeviceRegistry();
   readonly cas = new SignerCaRegistry();
-  readonly keys = new SharedSecretKeys();
+  readonly keys: SharedSecretKeys;
   readonly events = new HubEvents();
   readonly live = new Map<string, LiveConnection>();
   /** Base64 public keys pushed as `fwup_public_keys` / `archive_public_keys`. */
@@ -93,6 +94,7 @@ export class HubCore {
 
   constructor(readonly settings: CoreSettings) {
     this.extensionsEnabled = new Set(settings.extensions);
+    this.keys = new SharedSecretKeys(settings.sharedSecretLimits);
     this.signer = urlSigner(settings.urlSecret);
     this.offers = new UpdateOffers(this);
   }
@@ -151,11 +153,19 @@ export class HubCore {
 
   violation(device: DeviceRecord, topic: string, event: string, reason: string): void {
     const at = this.now();
-    device.violations.push({ at, topic, event, reason });
-    if (device.violations.length > MAX_KEPT_VIOLATIONS) device.violations.shift();
-    device.violationCount += 1;
-    this.log.warn({ device: device.identifier, topic, event, reason }, "protocol violation");
-    this.emit({ type: "violation", at, identifier: device.identifier, topic, event, reason });
+    const kept = recordViolation(device, { at, topic, event, reason });
+    this.log.warn(
+      { device: device.identifier, topic: kept.topic, event: kept.event, reason: kept.reason },
+      "protocol violation",
+    );
+    this.emit({
+      type: "violation",
+      at,
+      identifier: device.identifier,
+      topic: kept.topic,
+      event: kept.event,
+      reason: kept.reason,
+    });
   }
 
   requireDevice(identifier: string): DeviceRecord {

@@ -13,6 +13,7 @@ import { EXTENSION_NAMES, type ExtensionName, type Frame } from "@nerves-hub-ts/
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";
 import { storedCertificate } from "./auth/certificate-auth.js";
+import { DEFAULT_SHARED_SECRET_LIMITS, type SharedSecretLimits } from "./auth/shared-secret-auth.js";
 import type { RegisterCaOptions } from "./auth/signer-cas.js";
 import { type Clock, HubCore, HubDeviceError } from "./core.js";
 import type { DeviceRecord } from "./devices/device-record.js";
@@ -23,6 +24,7 @@ import { serveFirmware } from "./firmware/firmware-route.js";
 import type { FirmwareMetaInput, FirmwareRecord } from "./firmware/store.js";
 import { DEVICE_SOCKET_PATHS, handleDeviceUpgrade } from "./http/device-upgrade.js";
 import { servePlainRoute } from "./http/plain-routes.js";
+import { parseRequestTarget } from "./http/request-target.js";
 import { writeRejection } from "./http/upgrade-rejection.js";
 import { handleConsoleUpgrade, OPERATOR_CONSOLE_PATH } from "./operator/console-session.js";
 import { serveOperatorApi } from "./operator/operator-api.js";
@@ -48,6 +50,15 @@ export interface HubOptions {
    * verifies it itself against registered signer CAs, so shared-secret devices connect too.
    */
   tls?: { certPem: string; keyPem: string } | false;
+  /**
+   * Time a client has to send its request headers, counted from connect; on TLS the handshake may
+   * take as long again. A client still sending after it gets 408 and is closed. Default 10000.
+   */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (e.g. a firmware upload). Default 300000. */
+  requestTimeoutMs?: number;
+  /** How long an idle kept-alive HTTP connection stays open between requests. Default 5000. */
+  keepAliveTimeoutMs?: number;
   /** Close a device socket after this long without an inbound frame (code 1002). Default 180000. */
   idleTimeoutMs?: number;
   /** Largest accepted websocket message; larger closes with 1009. Default 8000000. */
@@ -56,6 +67,12 @@ export interface HubOptions {
   sharedSecrets?: boolean;
   /** Maximum shared-secret token age. Default 90. */
   sharedSecretMaxAgeSeconds?: number;
+  /**
+   * Bounds on shared-secret authentication (see `DEFAULT_SHARED_SECRET_LIMITS`): the largest PBKDF2
+   * iteration count (10000) and key length (64) a client may name (beyond: 401), and how many key
+   * derivations one client address (burst 20, 5/s) and one key (burst 100, 20/s) may cause (beyond: 503).
+   */
+  sharedSecretLimits?: Partial<SharedSecretLimits>;
   /** How long `runScript` waits for the answer. Default 15000. */
   scriptTimeoutMs?: number;
   /** Extensions enabled hub-wide (the product setting). Default: all known ones. */
@@ -408,11 +425,42 @@ function positiveMinutes(name: string, value: number | undefined, fallback: numb
 /** Default listen backlog: see `HubOptions.backlog`. */
 const DEFAULT_BACKLOG = 8192;
 
+interface HttpTimeouts {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  /** How often Node looks for connections past their timeouts (its default, 30 s, would dwarf them). */
+  connectionsCheckingInterval: number;
+}
+
+function httpTimeouts(options: HubOptions): HttpTimeouts {
+  const headersTimeout = positiveInteger("headersTimeoutMs", options.headersTimeoutMs, 10_000);
+  const requestTimeout = positiveInteger("requestTimeoutMs", options.requestTimeoutMs, 300_000);
+  const keepAliveTimeout = positiveInteger("keepAliveTimeoutMs", options.keepAliveTimeoutMs, 5_000);
+  if (headersTimeout > requestTimeout)
+    throw new RangeError(
+      `headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`,
+    );
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
+  return { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval };
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const host = options.host ?? "127.0.0.1";
   const backlog = options.backlog ?? DEFAULT_BACKLOG;
   if (!Number.isSafeInteger(backlog) || backlog < 1)
     throw new RangeError(`backlog must be a positive integer, got ${String(options.backlog)}`);
+  const timeouts = httpTimeouts(options);
+  const sharedSecretLimits = { ...DEFAULT_SHARED_SECRET_LIMITS, ...options.sharedSecretLimits };
+  positiveInteger("sharedSecretLimits.maxIterations", sharedSecretLimits.maxIterations, 1);
+  positiveInteger("sharedSecretLimits.maxKeyLength", sharedSecretLimits.maxKeyLength, 1);
   const log = options.logger ?? pino({ level: "silent" });
   const operatorToken = options.operatorToken ?? randomBytes(24).toString("base64url");
   const core = new HubCore({
@@ -422,6 +470,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     maxFrameBytes: options.maxFrameBytes ?? 8_000_000,
     sharedSecrets: options.sharedSecrets ?? true,
     sharedSecretMaxAgeSeconds: options.sharedSecretMaxAgeSeconds ?? 90,
+    sharedSecretLimits,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 15_000,
     extensions: options.extensions ?? EXTENSION_NAMES,
     analytics: options.analytics ?? false,
@@ -433,8 +482,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const tls = options.tls || undefined;
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem, requestCert: true, rejectUnauthorized: false })
-    : createHttpServer();
+    ? createHttpsServer({
+        ...timeouts,
+        handshakeTimeout: timeouts.headersTimeout,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+      })
+    : createHttpServer(timeouts);
   const deviceWss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: DEVICE_DEFLATE,
@@ -445,7 +501,11 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const consoleWss = new WebSocketServer({ noServer: true });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://hub");
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("Bad Request");
+      return;
+    }
     const done = (error: unknown) => {
       log.error(
         { path: url.pathname, err: error instanceof Error ? error.message : String(error) },
@@ -473,10 +533,18 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", (error) => log.debug({ err: error.message }, "upgrade socket error"));
-    const url = new URL(req.url ?? "/", "http://hub");
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      writeRejection(socket, { status: 400 }, core.now());
+      return;
+    }
     try {
-      if (DEVICE_SOCKET_PATHS.includes(url.pathname)) handleDeviceUpgrade(core, deviceWss, req, socket, head);
-      else if (OPERATOR_CONSOLE_PATH.test(url.pathname)) {
+      if (DEVICE_SOCKET_PATHS.includes(url.pathname)) {
+        handleDeviceUpgrade(core, deviceWss, req, url, socket, head).catch((error: unknown) => {
+          log.error({ err: error instanceof Error ? error.message : String(error) }, "upgrade failed");
+          writeRejection(socket, { status: 500 }, core.now());
+        });
+      } else if (OPERATOR_CONSOLE_PATH.test(url.pathname)) {
         handleConsoleUpgrade({ core, hub, operatorToken }, consoleWss, req, socket, head, url);
       } else {
         writeRejection(

@@ -1,5 +1,10 @@
+export type { RateLimit } from "./auth/attempt-limiter.js";
 export type { CertificateRefusal } from "./auth/certificate-auth.js";
-export { HubKeyError } from "./auth/shared-secret-auth.js";
+export {
+  DEFAULT_SHARED_SECRET_LIMITS,
+  HubKeyError,
+  type SharedSecretLimits,
+} from "./auth/shared-secret-auth.js";
 export { HubCertificateError, type RegisterCaOptions } from "./auth/signer-cas.js";
 export { type Clock, HubDeviceError, HubScriptError } from "./core.js";
 export type {

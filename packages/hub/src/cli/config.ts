@@ -14,11 +14,22 @@ export interface HubConfigFile {
   devices: { identifier: string; certPath?: string }[];
   extensions?: ExtensionName[];
   idleTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
   sharedSecrets?: boolean;
   /** Platform analytics (offers `logging`). */
   analytics?: boolean;
   healthIntervalMinutes?: number;
 }
+
+/** Timeouts the config file may set, passed to `startHub` as they are. */
+export const TIMEOUT_KEYS = [
+  "idleTimeoutMs",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
+  "keepAliveTimeoutMs",
+] as const;
 
 /** The config file is missing, unreadable or has a field of the wrong type. */
 export class HubConfigError extends Error {
@@ -64,7 +75,7 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
   ) {
     throw new HubConfigError(`extensions must list names from ${EXTENSION_NAMES.join(", ")}`);
   }
-  for (const key of ["idleTimeoutMs", "healthIntervalMinutes"] as const) {
+  for (const key of [...TIMEOUT_KEYS, "healthIntervalMinutes"] as const) {
     if (raw[key] !== undefined && !(typeof raw[key] === "number" && raw[key] > 0)) {
       throw new HubConfigError(`${key} must be a positive number`);
     }
@@ -94,7 +105,9 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
       ...(typeof o.certPath === "string" ? { certPath: rel(o.certPath) } : {}),
     })),
     ...(extensions ? { extensions: extensions as ExtensionName[] } : {}),
-    ...(typeof raw.idleTimeoutMs === "number" ? { idleTimeoutMs: raw.idleTimeoutMs } : {}),
+    ...Object.fromEntries(
+      TIMEOUT_KEYS.filter((key) => typeof raw[key] === "number").map((key) => [key, raw[key]]),
+    ),
     ...(typeof raw.sharedSecrets === "boolean" ? { sharedSecrets: raw.sharedSecrets } : {}),
     ...(typeof raw.analytics === "boolean" ? { analytics: raw.analytics } : {}),
     ...(typeof raw.healthIntervalMinutes === "number"

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
 import type { Logger } from "pino";
 import { type Hub, startHub } from "../hub.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, TIMEOUT_KEYS } from "./config.js";
 
 export interface ServeOptions {
   host: string;
@@ -62,7 +62,7 @@ export async function serve(options: ServeOptions): Promise<{ hub: Hub; lines: s
     ...(options.operatorToken ? { operatorToken: options.operatorToken } : {}),
     ...(options.backlog !== undefined ? { backlog: options.backlog } : {}),
     ...(config?.extensions ? { extensions: config.extensions } : {}),
-    ...(config?.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+    ...Object.fromEntries(TIMEOUT_KEYS.flatMap((key) => (config?.[key] ? [[key, config[key]]] : []))),
     ...(config?.sharedSecrets !== undefined ? { sharedSecrets: config.sharedSecrets } : {}),
     ...(config?.analytics !== undefined ? { analytics: config.analytics } : {}),
     ...(config?.healthIntervalMinutes ? { healthIntervalMinutes: config.healthIntervalMinutes } : {}),

@@ -34,11 +34,15 @@ export interface InFlightUpdate {
   startedAt: number;
 }
 
+/** A protocol violation; each text is kept to its first MAX_VIOLATION_TEXT characters and its length. */
 export interface ProtocolViolation {
   at: number;
   topic: string;
+  topicLength: number;
   event: string;
+  eventLength: number;
   reason: string;
+  reasonLength: number;
 }
 
 export interface CompletedUpdate {
@@ -107,6 +111,8 @@ export interface DeviceRecord {
 
 /** A device flooding bad frames must not grow the hub's memory without bound. */
 export const MAX_KEPT_VIOLATIONS = 100;
+/** Nor by sending huge topic or event names: a violation keeps this many characters of each. */
+export const MAX_VIOLATION_TEXT = 256;
 /** Nor a long-running hub that updates its devices again and again. */
 export const MAX_KEPT_COMPLETED_UPDATES = 100;
 
@@ -118,6 +124,30 @@ export function recordCompletedUpdate(device: DeviceRecord, update: CompletedUpd
   device.completedUpdates.push(update);
   if (device.completedUpdates.length > MAX_KEPT_COMPLETED_UPDATES) device.completedUpdates.shift();
   device.completedUpdateCount += 1;
+}
+
+/**
+ * Records a protocol violation, clipped, keeping only the latest ones; returns what was kept.
+ * The prefix is copied: V8 makes a slice of a long string point into it, keeping it all alive.
+ */
+export function recordViolation(
+  device: DeviceRecord,
+  violation: { at: number; topic: string; event: string; reason: string },
+): ProtocolViolation {
+  const clip = (text: string) => Array.from(text.slice(0, MAX_VIOLATION_TEXT)).join("");
+  const kept: ProtocolViolation = {
+    at: violation.at,
+    topic: clip(violation.topic),
+    topicLength: violation.topic.length,
+    event: clip(violation.event),
+    eventLength: violation.event.length,
+    reason: clip(violation.reason),
+    reasonLength: violation.reason.length,
+  };
+  device.violations.push(kept);
+  if (device.violations.length > MAX_KEPT_VIOLATIONS) device.violations.shift();
+  device.violationCount += 1;
+  return kept;
 }
 
 export function newDeviceRecord(identifier: string, createdVia: DeviceRecord["createdVia"]): DeviceRecord {

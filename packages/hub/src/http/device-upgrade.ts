@@ -27,7 +27,7 @@ function peerCertificate(socket: Duplex): Buffer | undefined {
   return cert && Buffer.isBuffer(cert.raw) && cert.raw.length > 0 ? cert.raw : undefined;
 }
 
-function authenticate(core: HubCore, req: IncomingMessage, socket: Duplex): AuthOutcome {
+async function authenticate(core: HubCore, req: IncomingMessage, socket: Duplex): Promise<AuthOutcome> {
   const now = core.now();
   const der = peerCertificate(socket);
   if (der) {
@@ -50,7 +50,13 @@ function authenticate(core: HubCore, req: IncomingMessage, socket: Duplex): Auth
   if (!core.settings.sharedSecrets) {
     return { ok: false, rejection: rejections.invalidAuth, reason: "shared_secrets_disabled" };
   }
-  const r = core.keys.authenticate(xHeaders, core.devices, now, core.settings.sharedSecretMaxAgeSeconds);
+  const r = await core.keys.authenticate(
+    xHeaders,
+    core.devices,
+    now,
+    core.settings.sharedSecretMaxAgeSeconds,
+    req.socket.remoteAddress ?? "",
+  );
   if (!r.ok) {
     const rejection = r.status === 503 ? rejections.platformUnavailable : rejections.invalidAuth;
     return { ok: false, rejection, reason: r.reason, ...(r.identifier ? { identifier: r.identifier } : {}) };
@@ -60,13 +66,14 @@ function authenticate(core: HubCore, req: IncomingMessage, socket: Duplex): Auth
   return { ok: true, device: r.device, auth: "shared_secret" };
 }
 
-export function handleDeviceUpgrade(
+export async function handleDeviceUpgrade(
   core: HubCore,
   wss: WebSocketServer,
   req: IncomingMessage,
+  url: URL,
   socket: Duplex,
   head: Buffer,
-): void {
+): Promise<void> {
   const reject = (rejection: Rejection, reason: string, identifier?: string) => {
     core.log.info(
       { status: rejection.status, reason, identifier, headers: redactSharedSecretHeaders(req.headers) },
@@ -85,7 +92,7 @@ export function handleDeviceUpgrade(
     reject(rejections.notGet, "not_get");
     return;
   }
-  const vsn = new URL(req.url ?? "/", "http://hub").searchParams.get("vsn");
+  const vsn = url.searchParams.get("vsn");
   const serializer = serializerForVsn(vsn ?? "1.0.0", "device");
   if (!serializer) {
     reject(rejections.badVsn, `unsupported vsn ${JSON.stringify(vsn)}`);
@@ -94,11 +101,13 @@ export function handleDeviceUpgrade(
 
   let outcome: AuthOutcome;
   try {
-    outcome = authenticate(core, req, socket);
+    outcome = await authenticate(core, req, socket);
   } catch (error) {
     core.log.error({ err: error instanceof Error ? error.message : String(error) }, "authentication raised");
     outcome = { ok: false, rejection: rejections.platformUnavailable, reason: "exception" };
   }
+  // The client may have gone while its key was derived.
+  if (socket.destroyed) return;
   if (!outcome.ok) {
     reject(outcome.rejection, outcome.reason, outcome.identifier);
     return;

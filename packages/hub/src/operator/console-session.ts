@@ -3,6 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocketServer } from "ws";
+import { decodeSegment } from "../http/request-target.js";
 import { writeRejection } from "../http/upgrade-rejection.js";
 import type { OperatorDeps } from "./operator-api.js";
 import { operatorAuthorized } from "./operator-auth.js";
@@ -22,7 +23,11 @@ export function handleConsoleUpgrade(
     writeRejection(socket, { status: 401 }, deps.core.now());
     return;
   }
-  const identifier = decodeURIComponent(OPERATOR_CONSOLE_PATH.exec(url.pathname)?.[1] ?? "");
+  const identifier = decodeSegment(OPERATOR_CONSOLE_PATH.exec(url.pathname)?.[1] ?? "");
+  if (identifier === undefined) {
+    writeRejection(socket, { status: 400 }, deps.core.now());
+    return;
+  }
   if (!deps.core.devices.get(identifier)) {
     writeRejection(socket, { status: 404 }, deps.core.now());
     return;

@@ -5,6 +5,7 @@ import { type HubCore, HubDeviceError, HubScriptError } from "../core.js";
 import { checkFault } from "../firmware/faults.js";
 import type { FirmwareRecord } from "../firmware/store.js";
 import { HubFirmwareError } from "../firmware/store.js";
+import { decodeSegment } from "../http/request-target.js";
 import type { Hub } from "../hub.js";
 import { operatorAuthorized } from "./operator-auth.js";
 
@@ -101,8 +102,7 @@ const routes: [string, RegExp, Route][] = [
   [
     "GET",
     /^\/api\/devices\/([^/]+)$/,
-    ({ hub }, m) =>
-      hub.device(decodeURIComponent(m[1] ?? "")) ?? Promise.reject(new ApiError(404, "unknown device")),
+    ({ hub }, m) => hub.device(id(m)) ?? Promise.reject(new ApiError(404, "unknown device")),
   ],
   ["POST", /^\/api\/devices\/([^/]+)\/reboot$/, ({ hub }, m) => ({ sent: hub.reboot(id(m)) })],
   ["POST", /^\/api\/devices\/([^/]+)\/identify$/, ({ hub }, m) => ({ sent: hub.identify(id(m)) })],
@@ -201,8 +201,12 @@ const routes: [string, RegExp, Route][] = [
   ["POST", /^\/api\/drop-all$/, ({ hub }) => ({ dropped: hub.dropAll() })],
 ];
 
+/** The route's device identifier, percent-decoded. */
 function id(m: RegExpExecArray): string {
-  return decodeURIComponent(m[1] ?? "");
+  const identifier = decodeSegment(m[1] ?? "");
+  if (identifier === undefined)
+    throw new ApiError(400, "the device identifier is not valid percent-encoding");
+  return identifier;
 }
 
 export async function serveOperatorApi(
