@@ -49,4 +49,5 @@ export {
   type Transport,
 } from "./ports/transport.js";
 export type { Push, UpdateEvent, UpdateHandler } from "./ports/updates.js";
+export { MAX_TIMER_DELAY_MS, timerDelayMs } from "./timer-delay.js";
 export * from "./updates/index.js";

@@ -2,6 +2,7 @@
 // the channel or refuses the join, and nothing when the server leaves it (device-client.md §9).
 import type { Clock, TimerHandle } from "./ports/clock.js";
 import { type Channel, type Connection, JoinError, type TopicHandlers } from "./ports/transport.js";
+import { timerDelayMs } from "./timer-delay.js";
 
 export interface TopicSessionHooks {
   onMessage(event: string, payload: unknown): void;
@@ -121,7 +122,7 @@ export class TopicSession {
 
   private scheduleRejoin(): void {
     const delays = this.rejoinAfterMs;
-    const delay = delays[Math.min(this.rejoins, delays.length - 1)] as number;
+    const delay = timerDelayMs(delays[Math.min(this.rejoins, delays.length - 1)] as number);
     this.rejoins++;
     this.timer?.cancel();
     this.timer = this.clock.setTimeout(() => {

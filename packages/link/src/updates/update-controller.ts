@@ -26,6 +26,7 @@ import type { Clock, TimerHandle } from "../ports/clock.js";
 import type { UpdateStrategy } from "../ports/firmware.js";
 import { type Logger, silentLogger } from "../ports/logger.js";
 import type { Push, UpdateEvent, UpdateHandler } from "../ports/updates.js";
+import { timerDelayMs } from "../timer-delay.js";
 
 /** The decision hook's default deadline; a hook that misses it does not apply the update. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 60_000;
@@ -131,7 +132,7 @@ export class UpdateController implements UpdateHandler {
       case "start-timer":
         this.#rescheduleTimer = this.options.clock.setTimeout(
           () => this.#dispatch({ type: "reschedule-due", attempt: c.attempt }),
-          c.delayMs,
+          timerDelayMs(c.delayMs),
         );
         return;
       case "cancel-timer":
@@ -167,7 +168,7 @@ export class UpdateController implements UpdateHandler {
 
   #ask(attempt: number, offer: UpdateOffer): void {
     const { client, clock } = this.options;
-    const timeoutMs = this.options.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS;
+    const timeoutMs = timerDelayMs(this.options.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS);
     let settled = false;
     const settle = (input: UpdateInput) => {
       if (settled) return;
