@@ -270,6 +270,19 @@ describe("keys", () => {
     expect(step(withKey, { type: "keys", keys: [] }).state).toBe(withKey);
   });
 
+  it("keeps the current keys when a list holds no usable key, and drops the unusable entries of one that does", () => {
+    const withKey = step(initialState(), { type: "keys", keys: [KEY] }).state;
+    const junk = step(withKey, { type: "keys", keys: ["not a key", "-----BEGIN PUBLIC KEY-----"] });
+    expect(junk.state).toBe(withKey);
+    expect(step(junk.state, OFFER).commands).toContainEqual({
+      type: "ask-client",
+      attempt: 1,
+      offer: offer(),
+    });
+    const other = btoa("o".repeat(32));
+    expect(step(withKey, { type: "keys", keys: ["junk", ` ${other}`] }).state.keys).toEqual([other]);
+  });
+
   it("keys received during an update are used for the next one", () => {
     const other = btoa("o".repeat(32));
     const { commands } = run(

@@ -46,7 +46,7 @@ export type UpdateState = Common &
 export type UpdateInput =
   /** An `update` message from the hub (including `update_available: false`). */
   | { type: "offer"; payload: ServerPayload<"device", "update"> }
-  /** `fwup_public_keys` from the hub; an empty list never clears the keys. */
+  /** `fwup_public_keys` from the hub; a list without a usable key never replaces the keys. */
   | { type: "keys"; keys: readonly string[] }
   /** The decision hook answered (anything it returned; it is validated here). */
   | { type: "decided"; attempt: number; decision: unknown }
@@ -248,9 +248,9 @@ function stop(state: UpdateState): Step {
 /** Computes the next state and the commands for one input. */
 export function step(state: UpdateState, input: UpdateInput): Step {
   if (input.type === "keys") {
-    return input.keys.length === 0
-      ? unchanged(state)
-      : { state: { ...state, keys: [...input.keys] }, commands: [] };
+    // Only usable keys count: like an empty list, a malformed one never leaves the device keyless.
+    const keys = usablePublicKeys(input.keys);
+    return keys.length === 0 ? unchanged(state) : { state: { ...state, keys }, commands: [] };
   }
   if (input.type === "stop") return stop(state);
   if (input.type === "offer") {

@@ -2,6 +2,7 @@ import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import { Failure } from "@nerves-hub-ts/update";
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../doubles/manual-clock.js";
+import { MemoryLogger } from "../doubles/memory-logger.js";
 import { AlarmId, MemoryAlarms } from "../ports/alarms.js";
 import type { Client, UpdateOffer } from "../ports/client.js";
 import type { UpdateEvent } from "../ports/updates.js";
@@ -210,6 +211,19 @@ describe("UpdateController", () => {
     expect(t.controller.needsPublicKeys()).toBe(false);
     t.controller.setPublicKeys([]);
     expect(t.controller.needsPublicKeys()).toBe(false);
+  });
+
+  it("a key list without a usable key keeps the current keys, with a warning that names no key", async () => {
+    const logger = new MemoryLogger();
+    const { controller, statuses } = setup({ logger });
+    controller.setPublicKeys(["not a key", "AAAA"]);
+    expect(controller.needsPublicKeys()).toBe(false);
+    controller.handleUpdate(offer());
+    await flush();
+    expect(statuses()).toEqual(["received"]);
+    const warning = logger.find("no base64 Ed25519 key");
+    expect(warning).toHaveLength(1);
+    expect(JSON.stringify(warning)).not.toContain("not a key");
   });
 
   it("a strategy failure is reported with the upstream reason; no reboot", async () => {

@@ -12,6 +12,7 @@ import {
   defaultDecision,
   Failure,
   initialState,
+  isUsablePublicKey,
   needsPublicKeys,
   status,
   step,
@@ -76,7 +77,18 @@ export class UpdateController implements UpdateHandler {
   }
 
   setPublicKeys(keys: string[]): void {
+    // Counts only: the keys are public, but logs stay small.
+    const unusable = keys.filter((k) => !isUsablePublicKey(k)).length;
     if (keys.length === 0) this.#log.info("empty fwup key list received; keeping the current keys");
+    else if (unusable === keys.length)
+      this.#log.warn("fwup key list holds no base64 Ed25519 key; keeping the current keys", {
+        received: keys.length,
+      });
+    else if (unusable > 0)
+      this.#log.warn("fwup key list entries that are not base64 Ed25519 keys were dropped", {
+        dropped: unusable,
+        received: keys.length,
+      });
     this.#dispatch({ type: "keys", keys });
   }
 
