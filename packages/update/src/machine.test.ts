@@ -72,6 +72,23 @@ describe("offers", () => {
     expect(REFUSED_UNSIGNED_REASON).toBe("Refusing unverified firmware : no public keys available");
   });
 
+  it("refuses an impossible size with a readable failed reason, without asking the Client", () => {
+    for (const [size, shown] of [
+      [-1, "-1"],
+      [1.5, "1.5"],
+      [2 ** 60, "1152921504606847000"],
+    ] as const) {
+      const { state, commands } = step(start(), { type: "offer", payload: offer("fw-2", { size }) });
+      const reason = `Update failed : {:invalid_size, ${shown}}`;
+      expect(state.phase).toBe("idle");
+      expect(commands).toEqual([
+        { type: "push", message: deviceTopic.failed(reason) },
+        { type: "notify", notice: { type: "failed", reason } },
+      ]);
+    }
+    expect(step(start(), { type: "offer", payload: offer("fw-2", { size: 0 }) }).state.phase).toBe("deciding");
+  });
+
   it("accepts unsigned-capable offers when signing is not required", () => {
     const { state, commands } = run(
       [OFFER, { type: "decided", attempt: 1, decision: { action: "apply" } }],

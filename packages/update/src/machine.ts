@@ -7,7 +7,7 @@
 // the current state does not expect: the state is returned unchanged, with no commands.
 import { deviceTopic, type Outgoing, type ProgressStage, type ServerPayload } from "@nerves-hub-ts/protocol";
 import { checkDecision, type Decision, type Offer } from "./decision.js";
-import { failureReason, type UpdateFailure } from "./failure.js";
+import { Failure, failureReason, type UpdateFailure } from "./failure.js";
 import { type ProgressThrottle, throttleProgress } from "./progress-throttle.js";
 import { usablePublicKeys } from "./public-keys.js";
 
@@ -121,17 +121,19 @@ function common(state: UpdateState): Common {
 
 /** Accepts an offer in a state that may take one: refuse it, or report `received` and ask the Client. */
 function accept(state: UpdateState, offer: Offer, before: UpdateCommand[]): Step {
-  if (state.requireSignedFirmware && needsPublicKeys(state)) {
-    return {
-      state: idle(state),
-      commands: [
-        ...before,
-        push(deviceTopic.failed(REFUSED_UNSIGNED_REASON)),
-        notify({ type: "failed", reason: REFUSED_UNSIGNED_REASON }),
-      ],
-    };
-  }
+  if (state.requireSignedFirmware && needsPublicKeys(state)) return refuse(state, REFUSED_UNSIGNED_REASON, before);
+  // No file has a negative, fractional or unrepresentable size: the download could only go wrong.
+  const size = offer.size;
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
+    return refuse(state, failureReason(Failure.update(["invalid_size", size])), before);
   return ask(state, offer, before);
+}
+
+function refuse(state: UpdateState, reason: string, before: UpdateCommand[]): Step {
+  return {
+    state: idle(state),
+    commands: [...before, push(deviceTopic.failed(reason)), notify({ type: "failed", reason })],
+  };
 }
 
 function ask(state: UpdateState, offer: Offer, before: UpdateCommand[]): Step {
