@@ -86,7 +86,9 @@ describe("offers", () => {
         { type: "notify", notice: { type: "failed", reason } },
       ]);
     }
-    expect(step(start(), { type: "offer", payload: offer("fw-2", { size: 0 }) }).state.phase).toBe("deciding");
+    expect(step(start(), { type: "offer", payload: offer("fw-2", { size: 0 }) }).state.phase).toBe(
+      "deciding",
+    );
   });
 
   it("accepts unsigned-capable offers when signing is not required", () => {

@@ -121,7 +121,8 @@ function common(state: UpdateState): Common {
 
 /** Accepts an offer in a state that may take one: refuse it, or report `received` and ask the Client. */
 function accept(state: UpdateState, offer: Offer, before: UpdateCommand[]): Step {
-  if (state.requireSignedFirmware && needsPublicKeys(state)) return refuse(state, REFUSED_UNSIGNED_REASON, before);
+  if (state.requireSignedFirmware && needsPublicKeys(state))
+    return refuse(state, REFUSED_UNSIGNED_REASON, before);
   // No file has a negative, fractional or unrepresentable size: the download could only go wrong.
   const size = offer.size;
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
