@@ -3,9 +3,10 @@
 // (with a deadline), the Clock (reschedule timer, progress timestamps), Alarms, the UpdateStrategy
 // that downloads and installs, the link's Push, and a reboot callback.
 //
-// Reschedule: `delay_for` is sent in milliseconds (what the server reads). When the delay has
-// passed the Client is asked again about the same offer, unless the hub re-sent an update first
-// (then the new offer is handled and the local timer is cancelled). nerves_hub_link never re-asks.
+// Reschedule: `delay_for` is sent in milliseconds (what the server reads), and nothing is re-asked
+// locally: the hub offers the update again after the delay, as with nerves_hub_link. A decision
+// hook that fails, answers nonsense or misses its deadline is reported `rescheduled` with
+// `rescheduleMs`, never applied.
 import type { ServerPayload } from "@nerves-hub-ts/protocol";
 import {
   currentlyDownloadingUuid,
@@ -48,6 +49,8 @@ export interface UpdateControllerOptions {
   /** Refuse updates while no usable key is known (default true, as nerves_hub_link). */
   requireSignedFirmware?: boolean;
   decisionTimeoutMs?: number;
+  /** `delay_for` reported when the decision hook fails or answers nonsense; default 300000 (5 min). */
+  rescheduleMs?: number;
   /** Reboots after a completed update; default `client.reboot`. */
   reboot?: () => void | Promise<void>;
 }
@@ -59,15 +62,18 @@ export class UpdateController implements UpdateHandler {
   readonly #queue: UpdateInput[] = [];
   #dispatching = false;
   readonly #listeners = new Set<(event: UpdateEvent) => void>();
-  #rescheduleTimer: TimerHandle | undefined;
   #decisionTimer: TimerHandle | undefined;
   #running: { abort: AbortController; done: Promise<void> } | undefined;
   readonly #log: Logger;
 
   constructor(private readonly options: UpdateControllerOptions) {
+    const rescheduleMs = options.rescheduleMs;
+    if (rescheduleMs !== undefined && !(Number.isSafeInteger(rescheduleMs) && rescheduleMs > 0))
+      throw new RangeError("rescheduleMs must be a positive whole number of milliseconds");
     this.#state = initialState({
       publicKeys: options.publicKeys ?? [],
       requireSignedFirmware: options.requireSignedFirmware ?? true,
+      ...(options.rescheduleMs !== undefined ? { rescheduleMs: options.rescheduleMs } : {}),
     });
     this.#log = options.logger ?? silentLogger;
   }
@@ -140,16 +146,6 @@ export class UpdateController implements UpdateHandler {
         return;
       case "ask-client":
         this.#ask(c.attempt, c.offer);
-        return;
-      case "start-timer":
-        this.#rescheduleTimer = this.options.clock.setTimeout(
-          () => this.#dispatch({ type: "reschedule-due", attempt: c.attempt }),
-          timerDelayMs(c.delayMs),
-        );
-        return;
-      case "cancel-timer":
-        this.#rescheduleTimer?.cancel();
-        this.#rescheduleTimer = undefined;
         return;
       case "start-update":
         this.#start(c.attempt, c.offer, c.publicKeys);
