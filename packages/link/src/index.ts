@@ -44,6 +44,7 @@ export {
   type Connection,
   type ConnectRequest,
   JoinError,
+  type PushReply,
   type TlsOptions,
   type TopicHandlers,
   type Transport,
