@@ -1,9 +1,10 @@
 // The firmware update lifecycle as a pure state machine: `step(state, input)` returns the next
-// state and the commands to carry out (pushes, timers, the install itself). It never performs
+// state and the commands to carry out (pushes, the decision, the install itself). It never performs
 // I/O and never reads the clock; time arrives inside inputs. See device-client.md §4.3–§4.8.
 //
-// Every asynchronous input (decision, progress, result) carries the `attempt` it belongs to. A stale one, e.g. a decision that arrives after `stop`, is refused like any other input
-// the current state does not expect: the state is returned unchanged, with no commands.
+// Every asynchronous input (decision, progress, result) carries the `attempt` it belongs to. A
+// stale one, e.g. a decision that arrives after `stop`, is refused like any other input the
+// current state does not expect: the state is returned unchanged, with no commands.
 import { deviceTopic, type Outgoing, type ProgressStage, type ServerPayload } from "@nerves-hub-ts/protocol";
 import { checkDecision, type Decision, type Offer } from "./decision.js";
 import { Failure, failureReason, type UpdateFailure } from "./failure.js";
@@ -198,7 +199,7 @@ function reschedule(state: UpdateState, delayMs: number, reason?: string): Step 
 
 /**
  * No usable decision: never apply, and report `rescheduled` rather than `ignored`, which would put
- * a device in a deployment group into the hub's penalty box for a fault of its own.
+ * a device in a deployment group into the hub's penalty box over a local fault.
  */
 function undecided(state: UpdateState, why: string): Step {
   return reschedule(state, state.rescheduleMs, `Update rescheduled : ${why}`);

@@ -1,6 +1,6 @@
 // The UpdateHandler the DeviceLink routes `update` messages to. It runs the pure state machine
 // from @nerves-hub-ts/update and carries out its commands through ports: the Client's decision
-// (with a deadline), the Clock (reschedule timer, progress timestamps), Alarms, the UpdateStrategy
+// (with a deadline), the Clock (decision deadline, progress timestamps), Alarms, the UpdateStrategy
 // that downloads and installs, the link's Push, and a reboot callback.
 //
 // Reschedule: `delay_for` is sent in milliseconds (what the server reads), and nothing is re-asked
