@@ -206,6 +206,25 @@ describe("HttpDownloader against a plain server", () => {
     await s.close();
   });
 
+  it("a deadline longer than a Node timer holds is clamped, not fired at once", async () => {
+    // 500 kB at a worst case of 1 bit/s allows 4e9 ms, beyond the 2^31-1 ms a timer holds; the stall
+    // keeps the download going long enough for an overflowed deadline to fire.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    const s = await startRangeServer(body, { stallAfter: 100_000 });
+    const { bytes, error } = await collect(
+      new HttpDownloader({ ...fast, idleTimeoutMs: 150, worstCaseBitsPerSecond: 1 }).download({
+        url: s.url(),
+      }),
+    );
+    process.off("warning", onWarning);
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body)).toBe(0);
+    expect(warnings).not.toContain("TimeoutOverflowWarning");
+    await s.close();
+  });
+
   it("drops a connection that never answers and gives up after the bounded attempts", async () => {
     const silent = createServer(() => {}); // accepts, then says nothing
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));

@@ -4,7 +4,7 @@
 // 5xx and network errors with backoff but stops on other 4xx, and never logs a URL's query.
 import type { ConnectionOptions } from "node:tls";
 import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/link";
-import { silentLogger } from "@nerves-hub-ts/link";
+import { silentLogger, timerDelayMs } from "@nerves-hub-ts/link";
 import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
 import { parseContentRange, rangeHeader } from "./content-range.js";
 import { type Http1Response, http1Get } from "./http1/client.js";
@@ -24,7 +24,10 @@ export interface HttpDownloaderOptions {
    * Default 60000 ms.
    */
   idleTimeoutMs?: number;
-  /** The whole download's time limit is max(minTimeoutMs, bytes × 8 / worstCaseBitsPerSecond). */
+  /**
+   * The whole download's time limit is max(minTimeoutMs, bytes × 8 / worstCaseBitsPerSecond), at most
+   * 2^31-1 ms (about 24.8 days, the longest a timer holds).
+   */
   minTimeoutMs?: number;
   /** Default 30000 bits/s, nerves_hub_link's `worst_case_download_speed` as its formula uses it. */
   worstCaseBitsPerSecond?: number;
@@ -285,9 +288,9 @@ export class HttpDownloader implements Downloader {
 
   #armDeadline(next: number, end: number | undefined, total: number | undefined): Deadline {
     const remaining = (end !== undefined ? end + 1 : (total ?? next)) - next;
-    const ms = Math.max(
-      this.#o.minTimeoutMs,
-      Math.round(((remaining * 8) / this.#o.worstCaseBitsPerSecond) * 1000),
+    // Beyond ~8 GB at the default worst case the limit outgrows a Node timer: it is clamped.
+    const ms = timerDelayMs(
+      Math.max(this.#o.minTimeoutMs, Math.round(((remaining * 8) / this.#o.worstCaseBitsPerSecond) * 1000)),
     );
     const deadline: Deadline = { expired: false, timer: undefined, res: undefined };
     deadline.timer = setTimeout(() => {

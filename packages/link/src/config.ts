@@ -71,7 +71,7 @@ export interface LinkConfig {
   remoteConsole?: boolean;
   /** Console inactivity timeout in seconds (`remote_iex_timeout`). */
   remoteConsoleTimeoutS?: number;
-  /** Extensions offered in the `extensions` join: name -> version (registered Extensions are added). */
+  /** Versions offered for registered Extensions (name -> version); a name no Extension handles is not offered. */
   extensions?: Record<string, string>;
 }
 

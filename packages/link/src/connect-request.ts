@@ -4,6 +4,7 @@ import type { ResolvedLinkConfig } from "./config.js";
 import type { Credentials, Identity } from "./ports/identity.js";
 import type { ConnectRequest, TlsOptions } from "./ports/transport.js";
 import { socketUrl } from "./socket-url.js";
+import { timerDelayMs } from "./timer-delay.js";
 
 /** The transport request for an attempt at `target` with freshly made `credentials`. */
 export function connectRequest(
@@ -19,10 +20,10 @@ export function connectRequest(
     serializer: config.serializer,
     headers: { ...config.socket.headers, ...credentials.headers },
     tls: tlsOptions(config, credentials.tls),
-    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    heartbeatIntervalMs: timerDelayMs(config.heartbeatIntervalMs),
     compress: config.compress,
     proxy: config.proxy,
-    connectTimeoutMs: config.connectTimeoutMs,
+    connectTimeoutMs: timerDelayMs(config.connectTimeoutMs),
   };
 }
 

@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
+import { ManualClock } from "./doubles/manual-clock.js";
 import { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
 import { harness, startJoined } from "./test-support/harness.js";
+import { ScriptedStrategy } from "./updates/test-support/scripted-strategy.js";
+import { UpdateController } from "./updates/update-controller.js";
+
+const KEY = btoa("k".repeat(32));
 
 const UPDATE = {
   firmware_url: "https://files.test/fw.fw",
@@ -70,6 +75,26 @@ describe("DeviceLink: device topic messages", () => {
     );
     expect(conn?.pushesOn("device", "status_update")).toEqual([
       { topic: "device", event: "status_update", payload: { status: "received" } },
+    ]);
+  });
+
+  it("reports an offer whose size no file can have as failed, with the size in the reason", async () => {
+    const h = harness({
+      updates: (push) =>
+        new UpdateController({
+          push,
+          clock: new ManualClock(),
+          strategy: new ScriptedStrategy(),
+          publicKeys: [KEY],
+        }),
+    });
+    await startJoined(h);
+    const conn = h.transport.current;
+    for (const size of [-1, 1.5, 2 ** 60]) conn?.serverPush("device", "update", { ...UPDATE, size });
+    expect(conn?.pushesOn("device", "status_update").map((p) => p.payload)).toEqual([
+      { status: "failed", reason: "Update failed : {:invalid_size, -1}" },
+      { status: "failed", reason: "Update failed : {:invalid_size, 1.5}" },
+      { status: "failed", reason: "Update failed : {:invalid_size, 1152921504606847000}" },
     ]);
   });
 

@@ -1,9 +1,11 @@
 // The `extensions` topic (device-client.md §7.1): joined when the hub asks with `extensions:get`;
-// names in the join reply are attached, `<name>:<event>` messages go to that Extension.
+// names in the join reply are attached, `<name>:<event>` messages go to that Extension. Only names
+// an Extension handles are offered: an attached name with no handler would leave the hub's
+// requests (health checks, location requests) unanswered.
 import { extensionsJoinParams, extensionsTopic, splitExtensionEvent } from "@nerves-hub-ts/protocol";
 import type { Extension } from "./ports/extension.js";
 import type { Logger } from "./ports/logger.js";
-import type { Connection } from "./ports/transport.js";
+import type { Connection, PushReply } from "./ports/transport.js";
 import type { TopicSession } from "./topic-session.js";
 import type { WarnOnce } from "./warn-once.js";
 
@@ -11,22 +13,29 @@ import type { WarnOnce } from "./warn-once.js";
 export class ExtensionsHost {
   private readonly registered = new Map<string, Extension>();
   private readonly attached = new Set<string>();
+  /** The latest `<name>:attached` push per name: only a reply to that one can detach the name. */
+  private readonly attachPushes = new Map<string, object>();
+  private readonly versions: Record<string, string> = {};
   private session?: TopicSession;
 
   constructor(
     extensions: Extension[],
-    private readonly configured: Record<string, string>,
+    configured: Record<string, string>,
     private readonly log: Logger,
     private readonly warnOnce: WarnOnce,
   ) {
-    for (const ext of extensions) this.registered.set(ext.name, ext);
+    for (const ext of extensions) {
+      this.registered.set(ext.name, ext);
+      this.versions[ext.name] = configured[ext.name] ?? ext.version;
+    }
+    const unhandled = Object.keys(configured).filter((name) => !this.registered.has(name));
+    if (unhandled.length > 0)
+      log.warn("configured extensions have no handler on this device; not offered", { unhandled });
   }
 
-  /** The join params: configured names plus every registered Extension's version. */
+  /** The join params: each registered Extension with its version (a configured one wins). */
   offered(): Record<string, string> {
-    const map: Record<string, string> = { ...this.configured };
-    for (const ext of this.registered.values()) map[ext.name] = ext.version;
-    return extensionsJoinParams(map);
+    return extensionsJoinParams(this.versions);
   }
 
   bind(session: TopicSession): void {
@@ -93,20 +102,18 @@ export class ExtensionsHost {
   private attach(name: string): void {
     const session = this.session;
     if (!session) return;
-    if (!(name in this.offered())) {
+    const ext = this.registered.get(name);
+    if (!ext) {
       const msg = extensionsTopic.error(name, "unknown_extension");
       session.push(msg.event, msg.payload);
       return;
     }
     const msg = extensionsTopic.attached(name);
-    session.push(msg.event, msg.payload);
+    const attachPush = {};
+    this.attachPushes.set(name, attachPush);
+    session.push(msg.event, msg.payload, (reply) => this.attachReplied(name, attachPush, reply));
     if (this.attached.has(name)) return;
     this.attached.add(name);
-    const ext = this.registered.get(name);
-    if (!ext) {
-      this.log.info(`extension ${name} attached but nothing on this device handles it`);
-      return;
-    }
     const push = (event: string, payload: unknown): boolean =>
       this.attached.has(name) &&
       session.push(event.startsWith(`${name}:`) ? event : `${name}:${event}`, payload);
@@ -117,7 +124,16 @@ export class ExtensionsHost {
     }
   }
 
+  /** The hub answers `detach` to an `<name>:attached` it will not serve (device-client.md §7.1). */
+  private attachReplied(name: string, attachPush: object, reply: PushReply): void {
+    if (reply.status !== "error" || reply.response !== "detach") return;
+    if (this.attachPushes.get(name) !== attachPush) return;
+    this.log.warn(`the hub will not serve extension ${name}; detached`);
+    this.detach(name, true);
+  }
+
   private detach(name: string, tellHub: boolean): void {
+    this.attachPushes.delete(name);
     if (tellHub) {
       const msg = extensionsTopic.detached(name);
       this.session?.push(msg.event, msg.payload);

@@ -25,8 +25,8 @@ describe("DeviceLink: extensions", () => {
     const conn = h.transport.current;
     conn?.serverPush("device", "extensions:get", {});
     await settle();
-    expect(conn?.joins[1]).toEqual({ topic: "extensions", params: { geo: "0.0.1", health: "0.0.1" } });
-    expect(conn?.pushesOn("extensions").map((p) => p.event)).toEqual(["health:attached", "geo:attached"]);
+    expect(conn?.joins[1]).toEqual({ topic: "extensions", params: { health: "0.0.1" } });
+    expect(conn?.pushesOn("extensions").map((p) => p.event)).toEqual(["health:attached", "geo:error"]);
     conn?.serverPush("extensions", "health:check", {});
     conn?.serverPush("extensions", "logging:whatever", {});
     expect(extPush?.("report", { value: null })).toBe(true);
@@ -57,5 +57,51 @@ describe("DeviceLink: extensions", () => {
     await settle();
     expect(geo.attachments).toBe(2);
     expect(client.calls).toEqual(["connected", "handleError", "connected"]);
+  });
+
+  it("offers and acknowledges only extensions with a handler; configured names without one are refused", async () => {
+    const health = new MemoryExtension("health");
+    const h = harness({ extensions: [health], config: { extensions: { health: "0.0.2", geo: "0.0.1" } } });
+    h.transport.joinReply = (topic) =>
+      topic === "extensions" ? { status: "ok", response: ["geo", "health"] } : { status: "ok", response: {} };
+    await startJoined(h);
+    expect(h.logger.find("configured extensions have no handler")[0]?.fields).toEqual({ unhandled: ["geo"] });
+    const conn = h.transport.current;
+    conn?.serverPush("device", "extensions:get", {});
+    await settle();
+    expect(conn?.joins[1]?.params).toEqual({ health: "0.0.2" });
+    conn?.serverPush("extensions", "attach", { extensions: ["geo"] });
+    expect(conn?.pushesOn("extensions").map((p) => [p.event, p.payload])).toEqual([
+      ["geo:error", { reason: "unknown_extension" }],
+      ["health:attached", {}],
+      ["geo:error", { reason: "unknown_extension" }],
+    ]);
+    expect(health.attachments).toBe(1);
+  });
+
+  it("detaches an extension when the hub answers its attached push with detach, and only then", async () => {
+    const geo = new MemoryExtension("geo");
+    const h = harness({ extensions: [geo] });
+    h.transport.joinReply = (topic) =>
+      topic === "extensions" ? { status: "ok", response: ["geo"] } : { status: "ok", response: {} };
+    await startJoined(h);
+    const conn = h.transport.current;
+    conn?.serverPush("device", "extensions:get", {});
+    await settle();
+    const [firstAttach] = conn?.pushesOn("extensions", "geo:attached") ?? [];
+    // The hub's attach push is answered again; a reply to the older push no longer counts.
+    conn?.serverPush("extensions", "attach", { extensions: ["geo"] });
+    const [, latestAttach] = conn?.pushesOn("extensions", "geo:attached") ?? [];
+    expect(firstAttach && conn?.replyToPush(firstAttach, { status: "error", response: "detach" })).toBe(true);
+    expect(latestAttach && conn?.replyToPush(latestAttach, { status: "ok", response: {} })).toBe(true);
+    expect(geo.detachments).toBe(0);
+    expect(geo.push("location:update", {})).toBe(true);
+    conn?.serverPush("extensions", "attach", { extensions: ["geo"] });
+    const refused = conn?.pushesOn("extensions", "geo:attached").at(-1);
+    expect(refused && conn?.replyToPush(refused, { status: "error", response: "detach" })).toBe(true);
+    expect(geo.detachments).toBe(1);
+    expect(geo.push("location:update", {})).toBe(false);
+    expect(conn?.pushesOn("extensions").at(-1)).toMatchObject({ event: "geo:detached", payload: {} });
+    expect(h.logger.find("the hub will not serve extension geo")).toHaveLength(1);
   });
 });

@@ -44,9 +44,11 @@ export {
   type Connection,
   type ConnectRequest,
   JoinError,
+  type PushReply,
   type TlsOptions,
   type TopicHandlers,
   type Transport,
 } from "./ports/transport.js";
 export type { Push, UpdateEvent, UpdateHandler } from "./ports/updates.js";
+export { MAX_TIMER_DELAY_MS, timerDelayMs } from "./timer-delay.js";
 export * from "./updates/index.js";

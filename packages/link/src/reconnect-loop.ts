@@ -15,6 +15,7 @@ import type { Credentials, Identity } from "./ports/identity.js";
 import type { NetworkProbe } from "./ports/network-probe.js";
 import { type CloseInfo, ConnectError, type Connection, type Transport } from "./ports/transport.js";
 import { baseUrl, loggableUrl } from "./socket-url.js";
+import { timerDelayMs } from "./timer-delay.js";
 
 /** An attempt the transport has not settled this long after its own connect timeout is abandoned. */
 const ATTEMPT_GRACE_MS = 5_000;
@@ -117,7 +118,7 @@ export class ReconnectLoop {
     this.stableTimer = this.ctx.clock.setTimeout(() => {
       if (gen !== this.generation || this.ctx.events.current.attempts === 0) return;
       this.ctx.events.set({ attempts: 0 });
-    }, this.ctx.config.backoff.stableAfterMs);
+    }, timerDelayMs(this.ctx.config.backoff.stableAfterMs));
   }
 
   /** The device topic went away while the connection stays. */
@@ -151,6 +152,7 @@ export class ReconnectLoop {
     this.attemptTimer = undefined;
     // A watchdog, so a transport or identity that never settles cannot stall the link for good.
     this.watchdog?.cancel();
+    const watchdogMs = timerDelayMs(config.connectTimeoutMs + ATTEMPT_GRACE_MS);
     this.watchdog = clock.setTimeout(() => {
       this.watchdog = undefined;
       if (gen !== this.generation || events.current.status !== "connecting") return;
@@ -159,7 +161,7 @@ export class ReconnectLoop {
         message: "the connection attempt did not finish in time",
         at: clock.now(),
       });
-    }, config.connectTimeoutMs + ATTEMPT_GRACE_MS);
+    }, watchdogMs);
     events.set({ status: "connecting", nextAttemptAt: undefined, url: loggableUrl(this.target.url) });
     const { identity, transport } = this.ports;
     let credentials: Credentials;
@@ -215,7 +217,7 @@ export class ReconnectLoop {
     events.error(error);
     this.ctx.alarms.set(AlarmId.disconnected, `[reason: ${error.kind}]`);
     this.ctx.client.call("handleError", (c) => c.handleError?.(new Error(error.message)));
-    const delay = this.backoff.delayMs(events.current.attempts);
+    const delay = timerDelayMs(this.backoff.delayMs(events.current.attempts));
     log.warn(`hub connection failed (${error.kind}): ${error.message}; retrying in ${delay} ms`, {
       kind: error.kind,
       status: error.status,

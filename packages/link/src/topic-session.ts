@@ -1,7 +1,14 @@
 // One topic on the current connection: join, rejoin after `rejoinAfterMs` when the server errors
 // the channel or refuses the join, and nothing when the server leaves it (device-client.md §9).
 import type { Clock, TimerHandle } from "./ports/clock.js";
-import { type Channel, type Connection, JoinError, type TopicHandlers } from "./ports/transport.js";
+import {
+  type Channel,
+  type Connection,
+  JoinError,
+  type PushReply,
+  type TopicHandlers,
+} from "./ports/transport.js";
+import { timerDelayMs } from "./timer-delay.js";
 
 export interface TopicSessionHooks {
   onMessage(event: string, payload: unknown): void;
@@ -45,8 +52,8 @@ export class TopicSession {
     this.attempt();
   }
 
-  push(event: string, payload: unknown): boolean {
-    return this.joinedNow && (this.channel?.push(event, payload) ?? false);
+  push(event: string, payload: unknown, onReply?: (reply: PushReply) => void): boolean {
+    return this.joinedNow && (this.channel?.push(event, payload, onReply) ?? false);
   }
 
   /**
@@ -121,7 +128,7 @@ export class TopicSession {
 
   private scheduleRejoin(): void {
     const delays = this.rejoinAfterMs;
-    const delay = delays[Math.min(this.rejoins, delays.length - 1)] as number;
+    const delay = timerDelayMs(delays[Math.min(this.rejoins, delays.length - 1)] as number);
     this.rejoins++;
     this.timer?.cancel();
     this.timer = this.clock.setTimeout(() => {

@@ -1,5 +1,5 @@
 // Server-to-device events: the payload decoders for every topic.
-import { array, bool, type Decoder, int, object, optional, str, union, unknownValue } from "./decode.js";
+import { array, bool, type Decoder, int, num, object, optional, str, union, unknownValue } from "./decode.js";
 import { ok } from "./result.js";
 
 const hexSha256: Decoder<string> = (v, p) =>
@@ -31,7 +31,8 @@ const updateOffer = object({
   update_available: optional(bool),
   firmware_url: str,
   firmware_meta: firmwareMeta,
-  size: optional(int),
+  // Any number: an impossible size (negative, fractional, unsafe) is the update machine's to report.
+  size: optional(num),
   checksum: optional(hexSha256),
   partials_checksums: optional(array(hexSha256)),
   deployment_id: optional(int),

@@ -2,7 +2,7 @@ import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
 import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
-import type { Extension, LinkConfig } from "@nerves-hub-ts/link";
+import { type Extension, type LinkConfig, MemoryExtension } from "@nerves-hub-ts/link";
 import { consoleTopic, deviceTopic } from "@nerves-hub-ts/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeClock } from "./node-ports.js";
@@ -366,6 +366,49 @@ describe("network wait, console and extensions against the hub", () => {
     expect(hub.sendConsole("dev-topics", "ls")).toBe(true);
     expect(await up).toEqual({ data: "echo ls" });
     unsubscribe();
+  });
+});
+
+const until = async (check: () => boolean, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe("an extension the hub will not serve", () => {
+  it("is detached when the hub answers its attached push with detach", async () => {
+    const id = "dev-ext-refused";
+    const identity = sharedSecretIdentity({
+      productKey: PRODUCT_KEY,
+      productSecret: PRODUCT_SECRET,
+      identifier: id,
+      clock: nodeClock,
+    });
+    const geo = new MemoryExtension("geo");
+    const attached = (event: string) =>
+      hub.waitFor((e) => e.type === "extension_attached" && e.identifier === id && e.event === event);
+    const firstGeo = attached("geo:attached");
+    const d = startDevice({
+      identity,
+      config: { host: `127.0.0.1:${hub.port}`, ssl: { ca: [ca.certPem] } },
+      extensions: [new MemoryExtension("health"), geo],
+    });
+    devices.push(d);
+    await firstGeo;
+    // Disabled for this device, geo is not attachable on its next connection; enabling it again
+    // makes the hub push attach, and it answers the device's geo:attached with detach.
+    hub.setExtensionEnabled("geo", false, { identifier: id });
+    await until(() => geo.detachments === 1);
+    const health = attached("health:attached");
+    d.link.reconnect();
+    await health;
+    hub.setExtensionEnabled("geo", true, { identifier: id });
+    await until(() => geo.detachments === 2);
+    expect(geo.attachments).toBe(2);
+    expect(geo.push("location:update", {})).toBe(false);
+    expect(d.logger.find("the hub will not serve extension geo")).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type Connection,
   JoinError,
   type Logger,
+  type PushReply,
   type TopicHandlers,
 } from "@nerves-hub-ts/link";
 import { PhxEvent } from "@nerves-hub-ts/protocol";
@@ -14,6 +15,9 @@ import type { PhoenixMessage } from "./frame-codec.js";
 
 /** Phoenix's own topic: heartbeats and their replies. */
 const PHOENIX_TOPIC = "phoenix";
+
+/** Pushes still listening for a reply; the hub answers few, so the oldest are forgotten past this. */
+const MAX_REPLY_LISTENERS = 64;
 
 /** How the connection closes its websocket. */
 export interface TransportHandle {
@@ -67,8 +71,8 @@ class TopicChannel implements Channel {
     else answer.reject(new JoinError("closed", "connection closed"));
   }
 
-  push(event: string, payload: unknown): boolean {
-    return this.status === "joined" && this.conn.pushOn(this, event, payload);
+  push(event: string, payload: unknown, onReply?: (reply: PushReply) => void): boolean {
+    return this.status === "joined" && this.conn.pushOn(this, event, payload, onReply);
   }
 
   leave(): Promise<void> {
@@ -90,6 +94,11 @@ export class PhoenixConnection implements Connection {
   private readonly topics = new Map<string, TopicChannel>();
   /** Keyed by the leave's ref. */
   private readonly leaves = new Map<string, PendingLeave>();
+  /** Keyed by the push's ref: pushes whose reply someone listens for. */
+  private readonly replyListeners = new Map<
+    string,
+    { channel: TopicChannel; listener: (r: PushReply) => void }
+  >();
   private readonly closeListeners: ((info: CloseInfo) => void)[] = [];
   private heartbeatListeners?: ((rttMs: number) => void)[];
   private heartbeat?: { ref: string; sentAt: number };
@@ -154,10 +163,21 @@ export class PhoenixConnection implements Connection {
   }
 
   /** @internal A joined channel's push. */
-  pushOn(channel: TopicChannel, event: string, payload: unknown): boolean {
+  pushOn(
+    channel: TopicChannel,
+    event: string,
+    payload: unknown,
+    onReply?: (reply: PushReply) => void,
+  ): boolean {
     if (this.ended || !this.socket.isConnected()) return false;
     const { topic, joinRef } = channel;
-    this.send({ topic, event, payload, ref: this.socket.makeRef(), join_ref: joinRef });
+    const ref = this.socket.makeRef();
+    if (onReply) {
+      this.replyListeners.set(ref, { channel, listener: onReply });
+      if (this.replyListeners.size > MAX_REPLY_LISTENERS)
+        this.replyListeners.delete(this.replyListeners.keys().next().value as string);
+    }
+    this.send({ topic, event, payload, ref, join_ref: joinRef });
     return true;
   }
 
@@ -177,6 +197,8 @@ export class PhoenixConnection implements Connection {
   forget(channel: TopicChannel): void {
     channel.status = "gone";
     this.topics.delete(channel.joinRef);
+    for (const [ref, waiting] of this.replyListeners)
+      if (waiting.channel === channel) this.replyListeners.delete(ref);
   }
 
   private end(): void {
@@ -239,8 +261,10 @@ export class PhoenixConnection implements Connection {
       if (pending?.pending && pending.topic === topic) {
         const reply = payload as { status?: unknown; response?: unknown } | null;
         pending.settle(reply?.status === "ok" ? "ok" : "error", reply?.response);
+        return;
       }
-      // Replies to pushes are tolerated and ignored (the server normally sends none).
+      // A reply to a push reaches its listener, if the push has one; others are ignored.
+      this.pushReplied(topic, ref, payload);
       return;
     }
     const channel = this.joinedTopic(topic, message.join_ref ?? null);
@@ -261,6 +285,18 @@ export class PhoenixConnection implements Connection {
     } catch (e) {
       // A throwing handler must not take the websocket down with it.
       this.log.error("handler for a hub message failed", { topic, event, error: (e as Error).message });
+    }
+  }
+
+  private pushReplied(topic: string, ref: string | null | undefined, payload: unknown): void {
+    const waiting = ref ? this.replyListeners.get(ref) : undefined;
+    if (!ref || !waiting || waiting.channel.topic !== topic) return;
+    this.replyListeners.delete(ref);
+    const reply = payload as { status?: unknown; response?: unknown } | null;
+    try {
+      waiting.listener({ status: String(reply?.status), response: reply?.response });
+    } catch (e) {
+      this.log.error("listener for a push reply failed", { topic, error: (e as Error).message });
     }
   }
 

@@ -349,6 +349,30 @@ describe("wsTransport: closing", () => {
     expect(channel.push("rebooting", {})).toBe(true);
   });
 
+  it("hands the hub's reply to a push to that push's listener, once", async () => {
+    const s = await rawServer({ joinReply: () => ({ status: "ok", response: [] }) });
+    const conn = await connect(s.url());
+    const rec = recorder();
+    const channel = conn.join("extensions", { geo: "0.0.1" }, rec.handlers);
+    await channel.joined;
+    const replies: unknown[] = [];
+    expect(channel.push("geo:attached", {}, (r) => replies.push(r))).toBe(true);
+    const peer = await s.peer();
+    const pushed = await peer.frame((f) => f.event === "geo:attached");
+    peer.send({ ...replyFrame(pushed, "error", "detach"), topic: "device" });
+    peer.send(replyFrame(pushed, "error", "detach"));
+    peer.send(replyFrame(pushed, "error", "detach"));
+    peer.send({
+      joinRef: pushed.joinRef,
+      ref: null,
+      topic: "extensions",
+      event: "geo:location:request",
+      payload: {},
+    });
+    await until(() => rec.messages.length === 1);
+    expect(replies).toEqual([{ status: "error", response: "detach" }]);
+  });
+
   it("times every heartbeat from send to the hub's reply", async () => {
     const s = await rawServer({ heartbeats: false });
     const conn = await connect(s.url(), { heartbeatIntervalMs: 1_000 });

@@ -15,6 +15,7 @@ export {
 } from "./failure.js";
 export {
   currentlyDownloadingUuid,
+  DEFAULT_RESCHEDULE_MS,
   initialState,
   needsPublicKeys,
   REFUSED_UNSIGNED_REASON,

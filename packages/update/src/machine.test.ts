@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Failure } from "./failure.js";
 import {
   currentlyDownloadingUuid,
+  DEFAULT_RESCHEDULE_MS,
   initialState,
   needsPublicKeys,
   REFUSED_UNSIGNED_REASON,
@@ -36,10 +37,6 @@ const OFFER = { type: "offer", payload: offer() } as const;
 const states: Record<UpdateState["phase"], UpdateState> = {
   idle: start(),
   deciding: run([OFFER]).state,
-  rescheduled: run([
-    OFFER,
-    { type: "decided", attempt: 1, decision: { action: "reschedule", delayMs: 60_000 } },
-  ]).state,
   updating: run([OFFER, { type: "decided", attempt: 1, decision: { action: "apply" } }]).state,
 };
 
@@ -72,6 +69,25 @@ describe("offers", () => {
     expect(REFUSED_UNSIGNED_REASON).toBe("Refusing unverified firmware : no public keys available");
   });
 
+  it("refuses an impossible size with a readable failed reason, without asking the Client", () => {
+    for (const [size, shown] of [
+      [-1, "-1"],
+      [1.5, "1.5"],
+      [2 ** 60, "1152921504606847000"],
+    ] as const) {
+      const { state, commands } = step(start(), { type: "offer", payload: offer("fw-2", { size }) });
+      const reason = `Update failed : {:invalid_size, ${shown}}`;
+      expect(state.phase).toBe("idle");
+      expect(commands).toEqual([
+        { type: "push", message: deviceTopic.failed(reason) },
+        { type: "notify", notice: { type: "failed", reason } },
+      ]);
+    }
+    expect(step(start(), { type: "offer", payload: offer("fw-2", { size: 0 }) }).state.phase).toBe(
+      "deciding",
+    );
+  });
+
   it("accepts unsigned-capable offers when signing is not required", () => {
     const { state, commands } = run(
       [OFFER, { type: "decided", attempt: 1, decision: { action: "apply" } }],
@@ -87,13 +103,6 @@ describe("offers", () => {
       expect(r.state).toBe(s);
       expect(r.commands).toEqual([]);
     }
-  });
-
-  it("a re-sent offer while rescheduled cancels the local timer and asks again", () => {
-    const { state, commands } = step(states.rescheduled, { type: "offer", payload: offer("fw-3") });
-    expect(state).toMatchObject({ phase: "deciding", attempt: 2, offer: offer("fw-3") });
-    expect(commands[0]).toEqual({ type: "cancel-timer" });
-    expect(commands).toContainEqual({ type: "ask-client", attempt: 2, offer: offer("fw-3") });
   });
 });
 
@@ -126,19 +135,23 @@ describe("decisions", () => {
     expect(pushes(why.commands)).toEqual([["status_update", { status: "ignored", reason: "busy" }]]);
   });
 
-  it("reschedule: reports delay_for in milliseconds and arms the local timer", () => {
+  it("reschedule: reports delay_for in milliseconds and waits for the hub to offer again", () => {
     const { state, commands } = step(states.deciding, {
       type: "decided",
       attempt: 1,
       decision: { action: "reschedule", delayMs: 900_000, reason: "at night" },
     });
-    expect(state.phase).toBe("rescheduled");
+    expect(state.phase).toBe("idle");
     expect(pushes(commands)).toEqual([
       ["status_update", { status: "rescheduled", delay_for: 900_000, reason: "at night" }],
     ]);
-    expect(commands).toContainEqual({ type: "start-timer", attempt: 1, delayMs: 900_000 });
+    expect(commands.map((c) => c.type)).toEqual(["push", "notify"]);
     expect(status(state)).toBe("idle");
     expect(currentlyDownloadingUuid(state)).toBeNull();
+    // The hub's next offer, after the delay, is decided afresh.
+    const again = step(state, { type: "offer", payload: offer() });
+    expect(again.state).toMatchObject({ phase: "deciding", attempt: 2 });
+    expect(again.commands).toContainEqual({ type: "ask-client", attempt: 2, offer: offer() });
   });
 
   it("reschedule without a reason sends no reason key", () => {
@@ -150,7 +163,7 @@ describe("decisions", () => {
     expect(pushes(commands)).toEqual([["status_update", { status: "rescheduled", delay_for: 5 }]]);
   });
 
-  it("an invalid decision never applies the update", () => {
+  it("an invalid decision never applies the update and is reported rescheduled, not ignored", () => {
     for (const decision of [
       undefined,
       "apply",
@@ -160,26 +173,23 @@ describe("decisions", () => {
       const { state, commands } = step(states.deciding, { type: "decided", attempt: 1, decision });
       expect(state.phase).toBe("idle");
       expect(commands.some((c) => c.type === "start-update")).toBe(false);
-      const [[event, payload]] = pushes(commands) as [[string, { status: string; reason: string }]];
+      const [[event, payload]] = pushes(commands) as [[string, Record<string, unknown>]];
       expect(event).toBe("status_update");
-      expect(payload.status).toBe("ignored");
-      expect(payload.reason).toMatch(/^Update not applied : invalid decision/);
+      expect(payload).toMatchObject({ status: "rescheduled", delay_for: DEFAULT_RESCHEDULE_MS });
+      expect(payload.reason).toMatch(/^Update rescheduled : invalid decision/);
     }
   });
 
-  it("a crashed or timed-out decision never applies the update", () => {
-    const { state, commands } = step(states.deciding, { type: "decision-failed", attempt: 1, error: "boom" });
-    expect(state.phase).toBe("idle");
-    expect(pushes(commands)).toEqual([
-      ["status_update", { status: "ignored", reason: "Update not applied : decision failed (boom)" }],
+  it("a crashed or timed-out decision never applies the update and is reported rescheduled", () => {
+    const state = run([OFFER], initialState({ publicKeys: [KEY], rescheduleMs: 60_000 })).state;
+    const r = step(state, { type: "decision-failed", attempt: 1, error: "boom" });
+    expect(r.state.phase).toBe("idle");
+    expect(pushes(r.commands)).toEqual([
+      [
+        "status_update",
+        { status: "rescheduled", delay_for: 60_000, reason: "Update rescheduled : decision failed (boom)" },
+      ],
     ]);
-  });
-
-  it("the reschedule timer re-asks the Client about the same offer", () => {
-    const { state, commands } = step(states.rescheduled, { type: "reschedule-due", attempt: 1 });
-    expect(state).toMatchObject({ phase: "deciding", attempt: 2, offer: offer() });
-    expect(pushes(commands)).toEqual([["status_update", { status: "received" }]]);
-    expect(commands).toContainEqual({ type: "ask-client", attempt: 2, offer: offer() });
   });
 });
 
@@ -247,7 +257,6 @@ describe("stop", () => {
   it("cancels what is running and makes its late inputs stale", () => {
     expect(step(states.idle, { type: "stop" }).commands).toEqual([]);
     expect(step(states.deciding, { type: "stop" }).commands).toEqual([]);
-    expect(step(states.rescheduled, { type: "stop" }).commands).toEqual([{ type: "cancel-timer" }]);
     const stopped = step(states.updating, { type: "stop" });
     expect(stopped.commands).toEqual([{ type: "cancel-update" }, { type: "clear-alarm" }]);
     const late = step(stopped.state, { type: "finished", attempt: 1, outcome: { ok: true } });
@@ -268,6 +277,19 @@ describe("keys", () => {
     const withKey = step(s, { type: "keys", keys: [KEY] }).state;
     expect(needsPublicKeys(withKey)).toBe(false);
     expect(step(withKey, { type: "keys", keys: [] }).state).toBe(withKey);
+  });
+
+  it("keeps the current keys when a list holds no usable key, and drops the unusable entries of one that does", () => {
+    const withKey = step(initialState(), { type: "keys", keys: [KEY] }).state;
+    const junk = step(withKey, { type: "keys", keys: ["not a key", "-----BEGIN PUBLIC KEY-----"] });
+    expect(junk.state).toBe(withKey);
+    expect(step(junk.state, OFFER).commands).toContainEqual({
+      type: "ask-client",
+      attempt: 1,
+      offer: offer(),
+    });
+    const other = btoa("o".repeat(32));
+    expect(step(withKey, { type: "keys", keys: ["junk", ` ${other}`] }).state.keys).toEqual([other]);
   });
 
   it("keys received during an update are used for the next one", () => {
@@ -295,7 +317,6 @@ describe("every invalid input in every state leaves it untouched", () => {
   const inputs = (attempt: number): [string, UpdateInput][] => [
     ["decided", { type: "decided", attempt, decision: { action: "apply" } }],
     ["decision-failed", { type: "decision-failed", attempt, error: "x" }],
-    ["reschedule-due", { type: "reschedule-due", attempt }],
     ["connection-opened", { type: "connection-opened", attempt, networkInterface: null }],
     ["progress", { type: "progress", attempt, stage: "updating", percent: 50, at: 0 }],
     ["finished", { type: "finished", attempt, outcome: { ok: true } }],
@@ -303,7 +324,6 @@ describe("every invalid input in every state leaves it untouched", () => {
   const valid: Record<UpdateState["phase"], string[]> = {
     idle: [],
     deciding: ["decided", "decision-failed"],
-    rescheduled: ["reschedule-due"],
     updating: ["connection-opened", "progress", "finished"],
   };
 
@@ -347,7 +367,6 @@ describe("invariants over random input sequences", () => {
       ),
     }),
     fc.record({ type: fc.constant("decision-failed" as const), attempt, error: fc.string() }),
-    fc.record({ type: fc.constant("reschedule-due" as const), attempt }),
     fc.record({
       type: fc.constant("connection-opened" as const),
       attempt,

@@ -1,13 +1,13 @@
 // The firmware update lifecycle as a pure state machine: `step(state, input)` returns the next
-// state and the commands to carry out (pushes, timers, the install itself). It never performs
+// state and the commands to carry out (pushes, the decision, the install itself). It never performs
 // I/O and never reads the clock; time arrives inside inputs. See device-client.md §4.3–§4.8.
 //
-// Every asynchronous input (decision, timer, progress, result) carries the `attempt` it belongs
-// to. A stale one, e.g. a decision that arrives after `stop`, is refused like any other input
-// the current state does not expect: the state is returned unchanged, with no commands.
+// Every asynchronous input (decision, progress, result) carries the `attempt` it belongs to. A
+// stale one, e.g. a decision that arrives after `stop`, is refused like any other input the
+// current state does not expect: the state is returned unchanged, with no commands.
 import { deviceTopic, type Outgoing, type ProgressStage, type ServerPayload } from "@nerves-hub-ts/protocol";
 import { checkDecision, type Decision, type Offer } from "./decision.js";
-import { failureReason, type UpdateFailure } from "./failure.js";
+import { Failure, failureReason, type UpdateFailure } from "./failure.js";
 import { type ProgressThrottle, throttleProgress } from "./progress-throttle.js";
 import { usablePublicKeys } from "./public-keys.js";
 
@@ -30,6 +30,8 @@ interface Common {
   readonly keys: readonly string[];
   /** Refuse updates while no usable signing key is known (nerves_hub_link's behaviour). */
   readonly requireSignedFirmware: boolean;
+  /** `delay_for` reported when the decision hook fails, answers nonsense or misses its deadline. */
+  readonly rescheduleMs: number;
 }
 
 export type UpdateState = Common &
@@ -37,8 +39,6 @@ export type UpdateState = Common &
     | { readonly phase: "idle" }
     /** Waiting for the Client's decision. */
     | { readonly phase: "deciding"; readonly offer: Offer }
-    /** The Client asked for a delay; the offer is re-asked when the timer fires unless the hub re-sends. */
-    | { readonly phase: "rescheduled"; readonly offer: Offer }
     /** The strategy is downloading and installing. */
     | { readonly phase: "updating"; readonly offer: Offer; readonly throttle: ProgressThrottle }
   );
@@ -46,14 +46,12 @@ export type UpdateState = Common &
 export type UpdateInput =
   /** An `update` message from the hub (including `update_available: false`). */
   | { type: "offer"; payload: ServerPayload<"device", "update"> }
-  /** `fwup_public_keys` from the hub; an empty list never clears the keys. */
+  /** `fwup_public_keys` from the hub; a list without a usable key never replaces the keys. */
   | { type: "keys"; keys: readonly string[] }
   /** The decision hook answered (anything it returned; it is validated here). */
   | { type: "decided"; attempt: number; decision: unknown }
   /** The decision hook threw, rejected or missed its deadline. */
   | { type: "decision-failed"; attempt: number; error: string }
-  /** The reschedule delay has passed. */
-  | { type: "reschedule-due"; attempt: number }
   /** The downloader opened an HTTP connection. */
   | { type: "connection-opened"; attempt: number; networkInterface: string | null }
   | { type: "progress"; attempt: number; stage: ProgressStage; percent: number; at: number }
@@ -65,8 +63,6 @@ export type UpdateCommand =
   | { type: "push"; message: Outgoing }
   /** Ask the Client's decision hook (with a deadline) and answer with `decided`/`decision-failed`. */
   | { type: "ask-client"; attempt: number; offer: Offer }
-  | { type: "start-timer"; attempt: number; delayMs: number }
-  | { type: "cancel-timer" }
   | { type: "start-update"; attempt: number; offer: Offer; publicKeys: string[] }
   | { type: "cancel-update" }
   /** Set / clear `NervesHubLink.UpdateInProgress`. */
@@ -82,14 +78,18 @@ export interface Step {
 
 export const REFUSED_UNSIGNED_REASON = "Refusing unverified firmware : no public keys available";
 
+/** The default `delay_for` after a failed decision: 5 minutes, nerves_hub_link's shortest reschedule. */
+export const DEFAULT_RESCHEDULE_MS = 300_000;
+
 export function initialState(
-  options: { publicKeys?: readonly string[]; requireSignedFirmware?: boolean } = {},
+  options: { publicKeys?: readonly string[]; requireSignedFirmware?: boolean; rescheduleMs?: number } = {},
 ): UpdateState {
   return {
     phase: "idle",
     attempt: 0,
     keys: options.publicKeys ?? [],
     requireSignedFirmware: options.requireSignedFirmware ?? true,
+    rescheduleMs: options.rescheduleMs ?? DEFAULT_RESCHEDULE_MS,
   };
 }
 
@@ -111,36 +111,38 @@ const unchanged = (state: UpdateState): Step => ({ state, commands: [] });
 const push = (message: Outgoing): UpdateCommand => ({ type: "push", message });
 const notify = (notice: UpdateNotice): UpdateCommand => ({ type: "notify", notice });
 
-function idle(state: UpdateState, attempt = state.attempt): UpdateState {
-  return { attempt, keys: state.keys, requireSignedFirmware: state.requireSignedFirmware, phase: "idle" };
-}
-
 function common(state: UpdateState): Common {
-  return { attempt: state.attempt, keys: state.keys, requireSignedFirmware: state.requireSignedFirmware };
+  const { attempt, keys, requireSignedFirmware, rescheduleMs } = state;
+  return { attempt, keys, requireSignedFirmware, rescheduleMs };
 }
 
-/** Accepts an offer in a state that may take one: refuse it, or report `received` and ask the Client. */
-function accept(state: UpdateState, offer: Offer, before: UpdateCommand[]): Step {
-  if (state.requireSignedFirmware && needsPublicKeys(state)) {
-    return {
-      state: idle(state),
-      commands: [
-        ...before,
-        push(deviceTopic.failed(REFUSED_UNSIGNED_REASON)),
-        notify({ type: "failed", reason: REFUSED_UNSIGNED_REASON }),
-      ],
-    };
-  }
-  return ask(state, offer, before);
+function idle(state: UpdateState, attempt = state.attempt): UpdateState {
+  return { ...common(state), attempt, phase: "idle" };
 }
 
-function ask(state: UpdateState, offer: Offer, before: UpdateCommand[]): Step {
+/** Takes an offer while idle: refuse it, or report `received` and ask the Client. */
+function accept(state: UpdateState, offer: Offer): Step {
+  if (state.requireSignedFirmware && needsPublicKeys(state)) return refuse(state, REFUSED_UNSIGNED_REASON);
+  // No file has a negative, fractional or unrepresentable size: the download could only go wrong.
+  const size = offer.size;
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
+    return refuse(state, failureReason(Failure.update(["invalid_size", size])));
+  return ask(state, offer);
+}
+
+function refuse(state: UpdateState, reason: string): Step {
+  return {
+    state: idle(state),
+    commands: [push(deviceTopic.failed(reason)), notify({ type: "failed", reason })],
+  };
+}
+
+function ask(state: UpdateState, offer: Offer): Step {
   const attempt = state.attempt + 1;
   const meta = offer.firmware_meta;
   return {
     state: { ...common(state), attempt, phase: "deciding", offer },
     commands: [
-      ...before,
       push(deviceTopic.received()),
       notify({ type: "received", uuid: meta.uuid ?? null, version: meta.version ?? null }),
       { type: "ask-client", attempt, offer },
@@ -164,31 +166,43 @@ function decide(state: UpdateState & { phase: "deciding" }, decision: Decision):
           notify({ type: "decision", action: "apply" }),
         ],
       };
-    case "ignore":
-      return notApplied(state, decision.reason ?? "");
-    case "reschedule": {
-      const { delayMs, reason } = decision;
+    case "ignore": {
+      const reason = decision.reason ?? "";
       return {
-        state: { ...common(state), phase: "rescheduled", offer: state.offer },
-        commands: [
-          push(deviceTopic.rescheduled(delayMs, reason)),
-          { type: "start-timer", attempt: state.attempt, delayMs },
-          notify(
-            reason === undefined
-              ? { type: "decision", action: "reschedule" }
-              : { type: "decision", action: "reschedule", reason },
-          ),
-        ],
+        state: idle(state),
+        commands: [push(deviceTopic.ignored(reason)), notify({ type: "decision", action: "ignore", reason })],
       };
     }
+    case "reschedule":
+      return reschedule(state, decision.delayMs, decision.reason);
   }
 }
 
-function notApplied(state: UpdateState, reason: string): Step {
+/**
+ * Reports `rescheduled` and waits for the hub: it has dropped its in-flight update and offers the
+ * firmware again after `delay_for` by itself (a new offer is decided afresh). Asking the Client
+ * again locally would start an update the hub has no record of.
+ */
+function reschedule(state: UpdateState, delayMs: number, reason?: string): Step {
   return {
     state: idle(state),
-    commands: [push(deviceTopic.ignored(reason)), notify({ type: "decision", action: "ignore", reason })],
+    commands: [
+      push(deviceTopic.rescheduled(delayMs, reason)),
+      notify(
+        reason === undefined
+          ? { type: "decision", action: "reschedule" }
+          : { type: "decision", action: "reschedule", reason },
+      ),
+    ],
   };
+}
+
+/**
+ * No usable decision: never apply, and report `rescheduled` rather than `ignored`, which would put
+ * a device in a deployment group into the hub's penalty box over a local fault.
+ */
+function undecided(state: UpdateState, why: string): Step {
+  return reschedule(state, state.rescheduleMs, `Update rescheduled : ${why}`);
 }
 
 function finish(state: UpdateState & { phase: "updating" }, outcome: UpdateOutcome): Step {
@@ -235,8 +249,6 @@ function stop(state: UpdateState): Step {
       return unchanged(state);
     case "deciding":
       return { state: idle(state, state.attempt + 1), commands: [] };
-    case "rescheduled":
-      return { state: idle(state, state.attempt + 1), commands: [{ type: "cancel-timer" }] };
     case "updating":
       return {
         state: idle(state, state.attempt + 1),
@@ -248,18 +260,16 @@ function stop(state: UpdateState): Step {
 /** Computes the next state and the commands for one input. */
 export function step(state: UpdateState, input: UpdateInput): Step {
   if (input.type === "keys") {
-    return input.keys.length === 0
-      ? unchanged(state)
-      : { state: { ...state, keys: [...input.keys] }, commands: [] };
+    // Only usable keys count: like an empty list, a malformed one never leaves the device keyless.
+    const keys = usablePublicKeys(input.keys);
+    return keys.length === 0 ? unchanged(state) : { state: { ...state, keys }, commands: [] };
   }
   if (input.type === "stop") return stop(state);
   if (input.type === "offer") {
     const payload = input.payload;
     // `update_available: false` is the orchestrator saying "nothing to do" (hub-server.md §4.1).
     if (!("firmware_url" in payload)) return unchanged(state);
-    if (state.phase === "idle") return accept(state, payload, []);
-    // The hub re-sent a rescheduled update before our timer: it wins, the timer goes.
-    if (state.phase === "rescheduled") return accept(state, payload, [{ type: "cancel-timer" }]);
+    if (state.phase === "idle") return accept(state, payload);
     // An update is being decided or installed: a new offer is dropped silently, as upstream does.
     return unchanged(state);
   }
@@ -270,14 +280,12 @@ export function step(state: UpdateState, input: UpdateInput): Step {
       const checked = checkDecision(input.decision);
       return checked.ok
         ? decide(state, checked.decision)
-        : notApplied(state, `Update not applied : invalid decision (${checked.problem})`);
+        : undecided(state, `invalid decision (${checked.problem})`);
     }
     case "decision-failed":
       return state.phase === "deciding"
-        ? notApplied(state, `Update not applied : decision failed (${input.error})`)
+        ? undecided(state, `decision failed (${input.error})`)
         : unchanged(state);
-    case "reschedule-due":
-      return state.phase === "rescheduled" ? accept(state, state.offer, []) : unchanged(state);
     case "connection-opened":
       return state.phase === "updating"
         ? { state, commands: [push(deviceTopic.started(input.networkInterface))] }

@@ -191,6 +191,7 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
           runningFirmwareUuid: running.nerves_fw_uuid ?? null,
           publicKeys: config.link.fwupPublicKeys ?? [],
           decisionTimeoutMs: config.updatePolicy.decisionTimeoutMs + DECISION_MARGIN_MS,
+          rescheduleMs: config.updatePolicy.rescheduleMs,
           reboot: () => reboots.request("update"),
         }),
     },

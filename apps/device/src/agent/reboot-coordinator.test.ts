@@ -1,4 +1,4 @@
-import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link";
+import { MAX_TIMER_DELAY_MS, ManualClock, MemoryLogger } from "@nerves-hub-ts/link";
 import { describe, expect, it } from "vitest";
 import type { RebootPolicy } from "../config/agent-config.js";
 import { ControlRoom } from "../control/control-room.js";
@@ -33,6 +33,24 @@ describe("RebootCoordinator", () => {
     await flush();
     expect(reboots).toEqual(["hub"]);
     expect(observer.events()).toEqual(["reboot_pending", "rebooting"]);
+  });
+
+  it("ask: a deferral longer than a timer holds waits the longest delay instead of asking again at once", async () => {
+    const { clock, room, coordinator } = setup(ASK);
+    const controller = await joinRoom(room, "controller");
+    coordinator.request("update");
+    await flush();
+    const first = controller.ofType("question")[0];
+    controller.receive({
+      type: "answer",
+      id: first?.id as string,
+      answer: { action: "defer", delay_ms: 3_000_000_000 },
+    });
+    await flush();
+    clock.advance(1);
+    await flush();
+    expect(controller.ofType("question")).toHaveLength(1);
+    expect(clock.pending()).toEqual([MAX_TIMER_DELAY_MS - 1]);
   });
 
   it("ask: the controller defers, then says now when asked again", async () => {

@@ -1,7 +1,7 @@
 // The reboot policy: reboot at once (nerves_hub_link's behaviour), or ask the controller, who may
 // say "now" or "defer"; a deferred reboot is asked about again when the delay is over. One reboot
 // is pending at a time; further requests join it.
-import type { Clock, Logger, TimerHandle } from "@nerves-hub-ts/link";
+import { type Clock, type Logger, type TimerHandle, timerDelayMs } from "@nerves-hub-ts/link";
 import type { RebootPolicy } from "../config/agent-config.js";
 import type { ControlRoom } from "../control/control-room.js";
 import type { RebootAnswer } from "../control/protocol.js";
@@ -67,7 +67,7 @@ export class RebootCoordinator {
       const delayMs = answer.delay_ms ?? policy.deferMs;
       logger.info("reboot deferred", { reason, delayMs });
       room.broadcast("reboot_deferred", { reason, delay_ms: delayMs });
-      this.#timer = this.#o.clock.setTimeout(() => void this.#decide(reason), delayMs);
+      this.#timer = this.#o.clock.setTimeout(() => void this.#decide(reason), timerDelayMs(delayMs));
       return;
     }
     room.broadcast("rebooting", { reason });

@@ -179,7 +179,7 @@ export const SETTINGS: readonly Setting[] = [
     key: "update_reschedule_ms",
     kind: int(1),
     default: 300_000,
-    doc: "Delay for a `reschedule` fallback (or an answer without `delay_ms`)",
+    doc: "Delay for a `reschedule` fallback, an answer without `delay_ms`, or a decision that fails",
   },
   {
     key: "reboot_policy",

@@ -1,7 +1,7 @@
 // The control socket's logic, apart from the socket: who is connected in which role, questions to
 // the one controller with a deadline and a fallback answer, events fanned out to everyone who said
 // hello, and requests (status, mark_valid, reboot) from anyone. Time comes from the Clock port.
-import type { Clock, Logger, TimerHandle } from "@nerves-hub-ts/link";
+import { type Clock, type Logger, type TimerHandle, timerDelayMs } from "@nerves-hub-ts/link";
 import {
   type AgentMessage,
   type AnswerFor,
@@ -111,7 +111,7 @@ export class ControlRoom {
         timer: this.#options.clock.setTimeout(() => {
           pending.settle(options.fallback, "fallback", "deadline");
           this.#send(controller, { type: "expired", id, applied: options.fallback });
-        }, options.timeoutMs),
+        }, timerDelayMs(options.timeoutMs)),
         settle: (answer, by, why) => {
           if (!this.#pending.delete(id)) return;
           pending.timer.cancel();

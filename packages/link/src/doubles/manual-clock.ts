@@ -1,4 +1,5 @@
 import type { Clock, Random, TimerHandle } from "../ports/clock.js";
+import { MAX_TIMER_DELAY_MS } from "../timer-delay.js";
 
 interface Timer {
   seq: number;
@@ -21,8 +22,10 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
+  /** Like Node's timers, a delay above MAX_TIMER_DELAY_MS (or NaN) fires after 1 ms. */
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const timer: Timer = { seq: this.seq++, at: this.current + Math.max(0, ms), fn, cancelled: false };
+    const delay = ms <= MAX_TIMER_DELAY_MS ? Math.max(0, ms) : 1;
+    const timer: Timer = { seq: this.seq++, at: this.current + delay, fn, cancelled: false };
     this.timers.push(timer);
     return {
       cancel: () => {

@@ -5,6 +5,7 @@ import {
   type Connection,
   type ConnectRequest,
   JoinError,
+  type PushReply,
   type TopicHandlers,
   type Transport,
 } from "../ports/transport.js";
@@ -86,6 +87,11 @@ export class MemoryConnection implements Connection {
   private heartbeatListeners: ((rttMs: number) => void)[] = [];
   private channels: MemoryChannel[] = [];
   private open = true;
+  /** Who hears the server's reply to a push, for pushes that asked to. */
+  private readonly replyListeners = new WeakMap<
+    Pushed,
+    { channel: MemoryChannel; listener: (r: PushReply) => void }
+  >();
 
   constructor(
     private readonly transport: MemoryTransport,
@@ -120,9 +126,11 @@ export class MemoryConnection implements Connection {
     return {
       topic,
       joined,
-      push: (event, payload) => {
+      push: (event, payload, onReply) => {
         if (!this.open || ch.state !== "joined") return false;
-        this.pushed.push({ topic, event, payload: structuredClone(payload) });
+        const pushed = { topic, event, payload: structuredClone(payload) };
+        this.pushed.push(pushed);
+        if (onReply) this.replyListeners.set(pushed, { channel: ch, listener: onReply });
         return true;
       },
       leave: () => {
@@ -136,6 +144,15 @@ export class MemoryConnection implements Connection {
         });
       },
     };
+  }
+
+  /** The server replies to `pushed` (one of `pushed`); false when the device would not hear it. */
+  replyToPush(pushed: Pushed, reply: PushReply): boolean {
+    const waiting = this.replyListeners.get(pushed);
+    if (!waiting || !this.open || waiting.channel.state !== "joined") return false;
+    this.replyListeners.delete(pushed);
+    waiting.listener(reply);
+    return true;
   }
 
   /** The server acknowledges every pending leave of `topic`. */

@@ -86,13 +86,23 @@ export interface TopicHandlers {
   onClose(): void;
 }
 
+/** The server's `phx_reply` to a push: `{"status":"error","response":"detach"}`, for instance. */
+export interface PushReply {
+  status: string;
+  response: unknown;
+}
+
 /** A topic joined (or being joined) on one connection. */
 export interface Channel {
   readonly topic: string;
   /** Resolves with the `ok` join reply's response; rejects with a JoinError. */
   readonly joined: Promise<unknown>;
-  /** Sends an event; false (and dropped) unless the join succeeded and the channel is still usable. */
-  push(event: string, payload: unknown): boolean;
+  /**
+   * Sends an event; false (and dropped) unless the join succeeded and the channel is still usable.
+   * `onReply` hears the server's reply to this push, if one comes while the channel lasts (the hub
+   * replies to few pushes; nothing is called when it does not).
+   */
+  push(event: string, payload: unknown, onReply?: (reply: PushReply) => void): boolean;
   /**
    * Leaves the topic (`phx_leave` when it is joined); no more messages are delivered. Resolves once
    * the server acknowledges (its `ok` reply or `phx_close`) or the connection ends; never rejects.

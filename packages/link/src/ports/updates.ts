@@ -19,7 +19,7 @@ export type UpdateEvent =
 export interface UpdateHandler {
   /** An `update` arrived on the `device` topic (including `update_available: false`). */
   handleUpdate(payload: ServerPayload<"device", "update">): void;
-  /** Keys from `fwup_public_keys`; an empty list never clears configured keys. */
+  /** Keys from `fwup_public_keys`; a list without a usable key never replaces the current keys. */
   setPublicKeys(keys: string[]): void;
   /** True when no signing keys are configured, so the join asks the server for them. */
   needsPublicKeys(): boolean;

@@ -2,6 +2,7 @@ import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import { Failure } from "@nerves-hub-ts/update";
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../doubles/manual-clock.js";
+import { MemoryLogger } from "../doubles/memory-logger.js";
 import { AlarmId, MemoryAlarms } from "../ports/alarms.js";
 import type { Client, UpdateOffer } from "../ports/client.js";
 import type { UpdateEvent } from "../ports/updates.js";
@@ -127,18 +128,30 @@ describe("UpdateController", () => {
     ],
     ["rejects", () => Promise.reject(new Error("hook exploded"))],
     ["returns nonsense", () => ({ action: "yes" }) as never],
-  ])("a hook that %s never applies the update", async (_, updateAvailable) => {
-    const t = setup({ client: { updateAvailable } });
-    t.controller.handleUpdate(offer());
-    await flush();
-    expect(t.strategy.jobs).toHaveLength(0);
-    const last = t.sent.at(-1)?.payload as { status: string; reason: string };
-    expect(last.status).toBe("ignored");
-    expect(last.reason).toMatch(/^Update not applied : (decision failed \(hook exploded\)|invalid decision)/);
-    expect(t.controller.status()).toBe("idle");
+  ])(
+    "a hook that %s never applies the update and reports rescheduled with rescheduleMs",
+    async (_, updateAvailable) => {
+      const t = setup({ client: { updateAvailable }, rescheduleMs: 600_000 });
+      t.controller.handleUpdate(offer());
+      await flush();
+      expect(t.strategy.jobs).toHaveLength(0);
+      const last = t.sent.at(-1)?.payload as { status: string; delay_for: number; reason: string };
+      expect(last.status).toBe("rescheduled");
+      expect(last.delay_for).toBe(600_000);
+      expect(last.reason).toMatch(
+        /^Update rescheduled : (decision failed \(hook exploded\)|invalid decision)/,
+      );
+      expect(t.controller.status()).toBe("idle");
+      expect(t.clock.pending()).toEqual([]);
+    },
+  );
+
+  it("refuses a rescheduleMs that is not a positive whole number of milliseconds", () => {
+    for (const rescheduleMs of [0, -1, 1.5, Number.NaN])
+      expect(() => setup({ rescheduleMs })).toThrow(/rescheduleMs must be a positive whole number/);
   });
 
-  it("a hook that never answers is refused at its deadline, and its late answer is ignored", async () => {
+  it("a hook that never answers is rescheduled at its deadline, and its late answer is ignored", async () => {
     let answer!: (d: { action: "apply" }) => void;
     const t = setup({
       decisionTimeoutMs: 1000,
@@ -150,14 +163,14 @@ describe("UpdateController", () => {
     expect(t.statuses()).toEqual(["received"]);
     t.clock.advance(1);
     expect(t.sent.at(-1)).toEqual(
-      deviceTopic.ignored("Update not applied : decision failed (no answer within 1000 ms)"),
+      deviceTopic.rescheduled(300_000, "Update rescheduled : decision failed (no answer within 1000 ms)"),
     );
     answer({ action: "apply" });
     await flush();
     expect(t.strategy.jobs).toHaveLength(0);
   });
 
-  it("reschedule: reports delay_for in ms, then asks the client again when the delay has passed", async () => {
+  it("reschedule: reports delay_for in ms and asks nothing until the hub offers again", async () => {
     const decisions = [
       { action: "reschedule" as const, delayMs: 900_000, reason: "busy" },
       { action: "apply" as const },
@@ -166,34 +179,19 @@ describe("UpdateController", () => {
     const t = setup({ client: { updateAvailable } });
     t.controller.handleUpdate(offer());
     await flush();
-    expect(t.sent.at(-1)).toEqual(deviceTopic.rescheduled(900_000, "busy"));
     expect(t.sent.at(-1)?.payload).toEqual({ status: "rescheduled", delay_for: 900_000, reason: "busy" });
     expect(t.controller.status()).toBe("idle");
-    t.clock.advance(899_999);
+    expect(t.clock.pending()).toEqual([]);
+    t.clock.advance(900_000);
     await flush();
     expect(updateAvailable).toHaveBeenCalledTimes(1);
-    t.clock.advance(1);
+    expect(t.statuses()).toEqual(["received", "rescheduled"]);
+    // The hub offers again after the delay: decided afresh.
+    t.controller.handleUpdate(offer());
     await flush();
     expect(updateAvailable).toHaveBeenCalledTimes(2);
     expect(t.statuses()).toEqual(["received", "rescheduled", "received"]);
     expect(t.controller.status()).toBe("updating");
-  });
-
-  it("reschedule: an offer re-sent by the hub before the delay replaces the local re-ask", async () => {
-    const decisions = [{ action: "reschedule" as const, delayMs: 60_000 }, { action: "ignore" as const }];
-    const updateAvailable = vi.fn(() => decisions.shift() ?? { action: "apply" as const });
-    const t = setup({ client: { updateAvailable } });
-    t.controller.handleUpdate(offer());
-    await flush();
-    t.clock.advance(30_000);
-    t.controller.handleUpdate(offer("fw-3"));
-    await flush();
-    expect(updateAvailable).toHaveBeenCalledTimes(2);
-    expect(updateAvailable).toHaveBeenLastCalledWith(offer("fw-3"));
-    expect(t.clock.pending()).toEqual([]);
-    t.clock.advance(60_000);
-    await flush();
-    expect(updateAvailable).toHaveBeenCalledTimes(2);
   });
 
   it("refuses without signing keys: failed, client never asked, no alarm", async () => {
@@ -210,6 +208,19 @@ describe("UpdateController", () => {
     expect(t.controller.needsPublicKeys()).toBe(false);
     t.controller.setPublicKeys([]);
     expect(t.controller.needsPublicKeys()).toBe(false);
+  });
+
+  it("a key list without a usable key keeps the current keys, with a warning that names no key", async () => {
+    const logger = new MemoryLogger();
+    const { controller, statuses } = setup({ logger });
+    controller.setPublicKeys(["not a key", "AAAA"]);
+    expect(controller.needsPublicKeys()).toBe(false);
+    controller.handleUpdate(offer());
+    await flush();
+    expect(statuses()).toEqual(["received"]);
+    const warning = logger.find("no base64 Ed25519 key");
+    expect(warning).toHaveLength(1);
+    expect(JSON.stringify(warning)).not.toContain("not a key");
   });
 
   it("a strategy failure is reported with the upstream reason; no reboot", async () => {

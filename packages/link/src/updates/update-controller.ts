@@ -1,17 +1,19 @@
 // The UpdateHandler the DeviceLink routes `update` messages to. It runs the pure state machine
 // from @nerves-hub-ts/update and carries out its commands through ports: the Client's decision
-// (with a deadline), the Clock (reschedule timer, progress timestamps), Alarms, the UpdateStrategy
+// (with a deadline), the Clock (decision deadline, progress timestamps), Alarms, the UpdateStrategy
 // that downloads and installs, the link's Push, and a reboot callback.
 //
-// Reschedule: `delay_for` is sent in milliseconds (what the server reads). When the delay has
-// passed the Client is asked again about the same offer, unless the hub re-sent an update first
-// (then the new offer is handled and the local timer is cancelled). nerves_hub_link never re-asks.
+// Reschedule: `delay_for` is sent in milliseconds (what the server reads), and nothing is re-asked
+// locally: the hub offers the update again after the delay, as with nerves_hub_link. A decision
+// hook that fails, answers nonsense or misses its deadline is reported `rescheduled` with
+// `rescheduleMs`, never applied.
 import type { ServerPayload } from "@nerves-hub-ts/protocol";
 import {
   currentlyDownloadingUuid,
   defaultDecision,
   Failure,
   initialState,
+  isUsablePublicKey,
   needsPublicKeys,
   status,
   step,
@@ -26,6 +28,7 @@ import type { Clock, TimerHandle } from "../ports/clock.js";
 import type { UpdateStrategy } from "../ports/firmware.js";
 import { type Logger, silentLogger } from "../ports/logger.js";
 import type { Push, UpdateEvent, UpdateHandler } from "../ports/updates.js";
+import { timerDelayMs } from "../timer-delay.js";
 
 /** The decision hook's default deadline; a hook that misses it does not apply the update. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 60_000;
@@ -46,6 +49,8 @@ export interface UpdateControllerOptions {
   /** Refuse updates while no usable key is known (default true, as nerves_hub_link). */
   requireSignedFirmware?: boolean;
   decisionTimeoutMs?: number;
+  /** `delay_for` reported when the decision hook fails or answers nonsense; default 300000 (5 min). */
+  rescheduleMs?: number;
   /** Reboots after a completed update; default `client.reboot`. */
   reboot?: () => void | Promise<void>;
 }
@@ -57,15 +62,18 @@ export class UpdateController implements UpdateHandler {
   readonly #queue: UpdateInput[] = [];
   #dispatching = false;
   readonly #listeners = new Set<(event: UpdateEvent) => void>();
-  #rescheduleTimer: TimerHandle | undefined;
   #decisionTimer: TimerHandle | undefined;
   #running: { abort: AbortController; done: Promise<void> } | undefined;
   readonly #log: Logger;
 
   constructor(private readonly options: UpdateControllerOptions) {
+    const rescheduleMs = options.rescheduleMs;
+    if (rescheduleMs !== undefined && !(Number.isSafeInteger(rescheduleMs) && rescheduleMs > 0))
+      throw new RangeError("rescheduleMs must be a positive whole number of milliseconds");
     this.#state = initialState({
       publicKeys: options.publicKeys ?? [],
       requireSignedFirmware: options.requireSignedFirmware ?? true,
+      ...(options.rescheduleMs !== undefined ? { rescheduleMs: options.rescheduleMs } : {}),
     });
     this.#log = options.logger ?? silentLogger;
   }
@@ -75,7 +83,18 @@ export class UpdateController implements UpdateHandler {
   }
 
   setPublicKeys(keys: string[]): void {
+    // Counts only: the keys are public, but logs stay small.
+    const unusable = keys.filter((k) => !isUsablePublicKey(k)).length;
     if (keys.length === 0) this.#log.info("empty fwup key list received; keeping the current keys");
+    else if (unusable === keys.length)
+      this.#log.warn("fwup key list holds no base64 Ed25519 key; keeping the current keys", {
+        received: keys.length,
+      });
+    else if (unusable > 0)
+      this.#log.warn("fwup key list entries that are not base64 Ed25519 keys were dropped", {
+        dropped: unusable,
+        received: keys.length,
+      });
     this.#dispatch({ type: "keys", keys });
   }
 
@@ -128,16 +147,6 @@ export class UpdateController implements UpdateHandler {
       case "ask-client":
         this.#ask(c.attempt, c.offer);
         return;
-      case "start-timer":
-        this.#rescheduleTimer = this.options.clock.setTimeout(
-          () => this.#dispatch({ type: "reschedule-due", attempt: c.attempt }),
-          c.delayMs,
-        );
-        return;
-      case "cancel-timer":
-        this.#rescheduleTimer?.cancel();
-        this.#rescheduleTimer = undefined;
-        return;
       case "start-update":
         this.#start(c.attempt, c.offer, c.publicKeys);
         return;
@@ -167,7 +176,7 @@ export class UpdateController implements UpdateHandler {
 
   #ask(attempt: number, offer: UpdateOffer): void {
     const { client, clock } = this.options;
-    const timeoutMs = this.options.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS;
+    const timeoutMs = timerDelayMs(this.options.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS);
     let settled = false;
     const settle = (input: UpdateInput) => {
       if (settled) return;
