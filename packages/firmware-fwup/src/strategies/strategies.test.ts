@@ -1,8 +1,8 @@
 // Each strategy end to end: real HTTP from the hub's firmware server (with its fault injection),
 // real child processes (the stand-in fwup), real files.
-import { mkdtemp, open, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MemoryStorage, type UpdateOffer, type UpdateStrategy } from "@nerves-hub-ts/link";
 import type { Sha256Factory } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import {
   startFirmwareHub,
 } from "../test-support/hub-firmware.js";
 import { runJob, startJob } from "../test-support/job.js";
+import { CACHE_FOLDER } from "./cache-files.js";
 import { cachingStrategy } from "./caching.js";
 import { PARTS_STORAGE_KEY, partsStrategy } from "./parts.js";
 import { streamingStrategy } from "./streaming.js";
@@ -111,8 +112,7 @@ describe.each(["streaming", "caching", "parts"] as const)("%s strategy against t
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "download", term: ["http_error", 404] } });
     expect(r.connections).toHaveLength(1);
     // Upstream wipes the cache on 404/416: caching its whole directory, parts this firmware's.
-    if (kind === "caching") await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
-    if (kind === "parts") expect(await readdir(cacheDir)).toEqual([]);
+    if (kind !== "streaming") expect(await readdir(join(cacheDir, CACHE_FOLDER))).toEqual([]);
   });
 
   it("refuses a resume answered with the wrong Content-Range", async () => {
@@ -228,7 +228,7 @@ describe("parts strategy with Storage", () => {
   it("a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean", async () => {
     const storage = new MemoryStorage();
     await runJob(parts(storage), offer());
-    const file = await open(join(cacheDir, uuid, "part-00002"), "r+");
+    const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
     await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
     await file.close();
 
@@ -285,6 +285,53 @@ describe.each(["caching", "parts"] as const)("%s strategy survives an agent rest
   });
 });
 
+describe.each(["caching", "parts"] as const)("%s strategy in a directory shared with other files", (kind) => {
+  it("removes only what it wrote: after a 404, an install and another firmware", async () => {
+    // A data directory's identity and state, and entries merely named like the cache's own.
+    const foreign = [
+      "cert.pem",
+      "key.pem",
+      "state.json",
+      "other.fw",
+      "other.partial",
+      "dir/part-00001",
+      `${CACHE_FOLDER}/notes.txt`,
+      `${CACHE_FOLDER}/old.parts/notes.txt`,
+    ];
+    for (const f of foreign) {
+      await mkdir(dirname(join(cacheDir, f)), { recursive: true });
+      await writeFile(join(cacheDir, f), f);
+    }
+    h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
+    expect((await runJob(make[kind](), offer())).outcome.ok).toBe(false);
+    h.hub.clearFaults();
+    expect((await runJob(make[kind](), offer())).outcome).toEqual({ ok: true });
+    const other = offer();
+    await runJob(make[kind](), { ...other, firmware_meta: { ...other.firmware_meta, uuid: "another" } });
+    for (const f of foreign) expect(await readFile(join(cacheDir, f), "utf8")).toBe(f);
+  });
+});
+
+describe("caching strategy: the cached image", () => {
+  const cached = () => readdir(join(cacheDir, CACHE_FOLDER));
+
+  it("is removed once installed", async () => {
+    expect((await runJob(make.caching(), offer())).outcome).toEqual({ ok: true });
+    expect(await cached()).toEqual([]);
+  });
+
+  it("is removed once fwup refused it", async () => {
+    const refusing = fwupInstaller({
+      devpath: join(dir, "disk.img"),
+      ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_UNSIGNED: "1" }),
+    });
+    const strategy = cachingStrategy({ downloader: downloader(), installer: refusing, cacheDir });
+    const r = await runJob(strategy, offer(), [btoa("k".repeat(32))]);
+    expect(r.outcome).toMatchObject({ ok: false, failure: { kind: "fwup" } });
+    expect(await cached()).toEqual([]);
+  });
+});
+
 describe("stopping the agent", () => {
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
     const stuck = fwupInstaller({
@@ -300,6 +347,9 @@ describe("stopping the agent", () => {
     job.abort();
     const r = await job.done;
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
+    // What was downloaded stays for the restart.
+    const kept = await readdir(join(cacheDir, CACHE_FOLDER));
+    expect(kept).toEqual([kind === "caching" ? `${uuid}.fw` : `${uuid}.parts`]);
   });
 });
 
