@@ -1,9 +1,10 @@
 // PartsUpdater: the file is fetched as 1 MiB parts, each stored as `part-NNNNN` under
-// `<cacheDir>/nh-firmware-cache/<firmware>.parts/` and checked against its `partials_checksums` entry as it arrives.
+// `<cacheDir>/nh-firmware-cache/<firmware>.parts/` and checked against its `partials_checksums`
+// entry as it arrives.
 // A restart (or a cut) resumes from the verified parts and inside a partly written one; a part
 // that fails its hash is fetched again, up to `maxPartAttempts` times. Once every part is
 // verified the parts are read back in order into the installer, with the whole-file SHA-256
-// checked on the way (device-client.md §4.6).
+// checked on the way (device-client.md §4.6), and removed once installed or refused.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type {
@@ -169,8 +170,9 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         { chunks: partsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
         job.signal,
       );
-      if (!outcome.ok && outcome.failure.kind === "update" && outcome.failure.term === "checksum_mismatch") {
-        // Every part matched its own hash, yet the whole does not: start the next attempt clean.
+      // Installed, refused, or every part matched yet the whole did not: the parts serve no resume
+      // and the next attempt starts clean. A stopped install keeps them for the restart.
+      if (!job.signal.aborted) {
         await removeEntry(dir).catch(() => undefined);
         await storage?.delete(PARTS_STORAGE_KEY).catch(() => undefined);
       }

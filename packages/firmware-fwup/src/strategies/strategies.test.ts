@@ -67,6 +67,20 @@ const newRanges = () => {
   const seen = h.ranges().length;
   return () => h.ranges().slice(seen);
 };
+/** An fwup that takes nothing and never answers, so an update can be stopped while installing. */
+const stuckInstaller = () =>
+  fwupInstaller({
+    devpath: join(dir, "disk.img"),
+    ...fakeFwup({ FAKE_FWUP_MODE: "hang" }),
+    killGraceMs: 500,
+  });
+/** Runs until the download is complete, then stops the update while it installs: what a restart finds. */
+async function stoppedWhileInstalling(strategy: UpdateStrategy) {
+  const job = startJob(strategy, offer());
+  await expect.poll(() => job.progress.some(([stage, p]) => stage === "downloading" && p === 100)).toBe(true);
+  job.abort();
+  return job.done;
+}
 
 describe.each(["streaming", "caching", "parts"] as const)("%s strategy against the hub", (kind) => {
   it("installs the firmware, with the progress stages upstream reports", async () => {
@@ -178,7 +192,9 @@ describe("parts strategy specifics", () => {
   });
 
   it("skips the download when every part is already verified on disk", async () => {
-    await runJob(make.parts(), offer());
+    await stoppedWhileInstalling(
+      partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir }),
+    );
     const ranges = newRanges();
     const r = await runJob(make.parts(), offer());
     expect(r.outcome).toEqual({ ok: true });
@@ -206,28 +222,32 @@ describe("parts strategy with Storage", () => {
       count: () => n,
     };
   }
-  const parts = (storage: MemoryStorage, hash: Sha256Factory = nodeSha256) =>
-    partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, storage, hash });
+  const parts = (storage: MemoryStorage, hash: Sha256Factory = nodeSha256, stuck = false) =>
+    partsStrategy({
+      downloader: downloader(),
+      installer: stuck ? stuckInstaller() : installer(),
+      cacheDir,
+      storage,
+      hash,
+    });
 
   it("trusts the recorded verified parts after a restart instead of hashing them again", async () => {
     const storage = new MemoryStorage();
-    expect((await runJob(parts(storage), offer())).outcome).toEqual({ ok: true });
+    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
     expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const withoutRecord = counting();
+    await stoppedWhileInstalling(parts(new MemoryStorage(), withoutRecord.hash, true));
+    expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
 
     const withRecord = counting();
     expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
     expect(withRecord.count()).toBe(1); // only the whole-file check while installing
-
-    const withoutRecord = counting();
-    expect((await runJob(parts(new MemoryStorage(), withoutRecord.hash), offer())).outcome).toEqual({
-      ok: true,
-    });
-    expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
   });
 
   it("a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean", async () => {
     const storage = new MemoryStorage();
-    await runJob(parts(storage), offer());
+    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
     const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
     await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
     await file.close();
@@ -250,9 +270,11 @@ describe("parts strategy with Storage", () => {
       PARTS_STORAGE_KEY,
       JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
     );
-    const c = counting();
-    expect((await runJob(parts(storage, c.hash), offer())).outcome).toEqual({ ok: true });
-    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").name).toBe(uuid);
+    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}")).toMatchObject({
+      name: uuid,
+      verified: [0, 1, 2, 3, 4, 5],
+    });
   });
 });
 
@@ -312,12 +334,18 @@ describe.each(["caching", "parts"] as const)("%s strategy in a directory shared 
   });
 });
 
-describe("caching strategy: the cached image", () => {
+describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmware", (kind) => {
   const cached = () => readdir(join(cacheDir, CACHE_FOLDER));
+  const storage = new MemoryStorage();
+  const strategy = (installer: ReturnType<typeof fwupInstaller>) =>
+    kind === "caching"
+      ? cachingStrategy({ downloader: downloader(), installer, cacheDir })
+      : partsStrategy({ downloader: downloader(), installer, cacheDir, storage });
 
   it("is removed once installed", async () => {
-    expect((await runJob(make.caching(), offer())).outcome).toEqual({ ok: true });
+    expect((await runJob(strategy(installer()), offer())).outcome).toEqual({ ok: true });
     expect(await cached()).toEqual([]);
+    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
   });
 
   it("is removed once fwup refused it", async () => {
@@ -325,27 +353,17 @@ describe("caching strategy: the cached image", () => {
       devpath: join(dir, "disk.img"),
       ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_UNSIGNED: "1" }),
     });
-    const strategy = cachingStrategy({ downloader: downloader(), installer: refusing, cacheDir });
-    const r = await runJob(strategy, offer(), [btoa("k".repeat(32))]);
+    const r = await runJob(strategy(refusing), offer(), [btoa("k".repeat(32))]);
     expect(r.outcome).toMatchObject({ ok: false, failure: { kind: "fwup" } });
     expect(await cached()).toEqual([]);
+    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
   });
 });
 
 describe("stopping the agent", () => {
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
-    const stuck = fwupInstaller({
-      devpath: join(dir, "disk.img"),
-      ...fakeFwup({ FAKE_FWUP_MODE: "hang" }),
-      killGraceMs: 500,
-    });
-    const deps = { downloader: downloader(), installer: stuck, cacheDir };
-    const job = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer());
-    await expect
-      .poll(() => job.progress.some(([stage, p]) => stage === "downloading" && p === 100))
-      .toBe(true);
-    job.abort();
-    const r = await job.done;
+    const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+    const r = await stoppedWhileInstalling(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps));
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
     // What was downloaded stays for the restart.
     const kept = await readdir(join(cacheDir, CACHE_FOLDER));
