@@ -40,6 +40,9 @@ export const openNodeFile: OpenWritableFile = async (path, flags) => {
         throw fileError(path, e);
       }
     },
-    close: () => handle.close(),
+    close: () =>
+      handle.close().catch((e: unknown) => {
+        throw fileError(path, e);
+      }),
   };
 };
