@@ -134,5 +134,6 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
         await h.close();
       }
     },
+    30_000,
   );
 });

@@ -24,6 +24,8 @@ import { PARTS_STORAGE_KEY, partsStrategy } from "./parts.js";
 import { streamingStrategy } from "./streaming.js";
 
 const MiB = 1024 * 1024;
+/** For tests that run several updates in a row: room for a loaded machine, not a speed target. */
+const SEVERAL_JOBS_MS = 30_000;
 const SIZE = 5 * MiB + 1234;
 const fw = firmwareBytes(SIZE, 42);
 let h: FirmwareHub;
@@ -191,16 +193,20 @@ describe("parts strategy specifics", () => {
     expect(Buffer.compare(await installed(), fw)).toBe(0);
   });
 
-  it("skips the download when every part is already verified on disk", async () => {
-    await stoppedWhileInstalling(
-      partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir }),
-    );
-    const ranges = newRanges();
-    const r = await runJob(make.parts(), offer());
-    expect(r.outcome).toEqual({ ok: true });
-    expect(ranges()).toEqual([]);
-    expect(r.progress[0]).toEqual(["downloading", 100]);
-  });
+  it(
+    "skips the download when every part is already verified on disk",
+    async () => {
+      await stoppedWhileInstalling(
+        partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir }),
+      );
+      const ranges = newRanges();
+      const r = await runJob(make.parts(), offer());
+      expect(r.outcome).toEqual({ ok: true });
+      expect(ranges()).toEqual([]);
+      expect(r.progress[0]).toEqual(["downloading", 100]);
+    },
+    SEVERAL_JOBS_MS,
+  );
 
   it("falls back to one whole-file part when partials_checksums does not fit", async () => {
     const ranges = newRanges();
@@ -231,51 +237,63 @@ describe("parts strategy with Storage", () => {
       hash,
     });
 
-  it("trusts the recorded verified parts after a restart instead of hashing them again", async () => {
-    const storage = new MemoryStorage();
-    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
-    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
+  it(
+    "trusts the recorded verified parts after a restart instead of hashing them again",
+    async () => {
+      const storage = new MemoryStorage();
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
 
-    const withoutRecord = counting();
-    await stoppedWhileInstalling(parts(new MemoryStorage(), withoutRecord.hash, true));
-    expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
+      const withoutRecord = counting();
+      await stoppedWhileInstalling(parts(new MemoryStorage(), withoutRecord.hash, true));
+      expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
 
-    const withRecord = counting();
-    expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
-    expect(withRecord.count()).toBe(1); // only the whole-file check while installing
-  });
+      const withRecord = counting();
+      expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
+      expect(withRecord.count()).toBe(1); // only the whole-file check while installing
+    },
+    SEVERAL_JOBS_MS,
+  );
 
-  it("a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean", async () => {
-    const storage = new MemoryStorage();
-    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
-    const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
-    await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
-    await file.close();
+  it(
+    "a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean",
+    async () => {
+      const storage = new MemoryStorage();
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
+      await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
+      await file.close();
 
-    const damaged = await runJob(parts(storage), offer());
-    expect(damaged.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
-    expect(damaged.messages.some((m) => m.type === "ok")).toBe(false);
-    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+      const damaged = await runJob(parts(storage), offer());
+      expect(damaged.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+      expect(damaged.messages.some((m) => m.type === "ok")).toBe(false);
+      expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
 
-    const ranges = newRanges();
-    const retried = await runJob(parts(storage), offer());
-    expect(retried.outcome).toEqual({ ok: true });
-    expect(ranges()).toEqual([null]);
-    expect(Buffer.compare(await installed(), fw)).toBe(0);
-  });
+      const ranges = newRanges();
+      const retried = await runJob(parts(storage), offer());
+      expect(retried.outcome).toEqual({ ok: true });
+      expect(ranges()).toEqual([null]);
+      expect(Buffer.compare(await installed(), fw)).toBe(0);
+    },
+    SEVERAL_JOBS_MS,
+  );
 
-  it("ignores a record about other firmware", async () => {
-    const storage = new MemoryStorage();
-    await storage.set(
-      PARTS_STORAGE_KEY,
-      JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
-    );
-    await stoppedWhileInstalling(parts(storage, nodeSha256, true));
-    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}")).toMatchObject({
-      name: uuid,
-      verified: [0, 1, 2, 3, 4, 5],
-    });
-  });
+  it(
+    "ignores a record about other firmware",
+    async () => {
+      const storage = new MemoryStorage();
+      await storage.set(
+        PARTS_STORAGE_KEY,
+        JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
+      );
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}")).toMatchObject({
+        name: uuid,
+        verified: [0, 1, 2, 3, 4, 5],
+      });
+    },
+    SEVERAL_JOBS_MS,
+  );
 });
 
 describe.each(["caching", "parts"] as const)("%s strategy survives an agent restart mid-download", (kind) => {
@@ -308,30 +326,34 @@ describe.each(["caching", "parts"] as const)("%s strategy survives an agent rest
 });
 
 describe.each(["caching", "parts"] as const)("%s strategy in a directory shared with other files", (kind) => {
-  it("removes only what it wrote: after a 404, an install and another firmware", async () => {
-    // A data directory's identity and state, and entries merely named like the cache's own.
-    const foreign = [
-      "cert.pem",
-      "key.pem",
-      "state.json",
-      "other.fw",
-      "other.partial",
-      "dir/part-00001",
-      `${CACHE_FOLDER}/notes.txt`,
-      `${CACHE_FOLDER}/old.parts/notes.txt`,
-    ];
-    for (const f of foreign) {
-      await mkdir(dirname(join(cacheDir, f)), { recursive: true });
-      await writeFile(join(cacheDir, f), f);
-    }
-    h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
-    expect((await runJob(make[kind](), offer())).outcome.ok).toBe(false);
-    h.hub.clearFaults();
-    expect((await runJob(make[kind](), offer())).outcome).toEqual({ ok: true });
-    const other = offer();
-    await runJob(make[kind](), { ...other, firmware_meta: { ...other.firmware_meta, uuid: "another" } });
-    for (const f of foreign) expect(await readFile(join(cacheDir, f), "utf8")).toBe(f);
-  });
+  it(
+    "removes only what it wrote: after a 404, an install and another firmware",
+    async () => {
+      // A data directory's identity and state, and entries merely named like the cache's own.
+      const foreign = [
+        "cert.pem",
+        "key.pem",
+        "state.json",
+        "other.fw",
+        "other.partial",
+        "dir/part-00001",
+        `${CACHE_FOLDER}/notes.txt`,
+        `${CACHE_FOLDER}/old.parts/notes.txt`,
+      ];
+      for (const f of foreign) {
+        await mkdir(dirname(join(cacheDir, f)), { recursive: true });
+        await writeFile(join(cacheDir, f), f);
+      }
+      h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
+      expect((await runJob(make[kind](), offer())).outcome.ok).toBe(false);
+      h.hub.clearFaults();
+      expect((await runJob(make[kind](), offer())).outcome).toEqual({ ok: true });
+      const other = offer();
+      await runJob(make[kind](), { ...other, firmware_meta: { ...other.firmware_meta, uuid: "another" } });
+      for (const f of foreign) expect(await readFile(join(cacheDir, f), "utf8")).toBe(f);
+    },
+    SEVERAL_JOBS_MS,
+  );
 });
 
 describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmware", (kind) => {
