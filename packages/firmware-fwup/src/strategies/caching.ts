@@ -1,16 +1,28 @@
 // CachingUpdater: download to `<cacheDir>/<name>.partial` (resuming from its size after a cut or
 // an agent restart), verify size and SHA-256, rename to `.fw`, then install from the file.
-// Upstream hands the file to fwup with `-i`; we stream it through the same installer port, which
-// fwup applies identically and which keeps FirmwareInstaller a single, stream-shaped port.
+// Like upstream, fwup gets the file itself (`-i`) when the installer can read files and the file is
+// unchanged since it was hashed (same inode, size and mtime); otherwise it is streamed through the
+// installer port, and hashed again if it changed.
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
 import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
+import { installsFromFile } from "../fwup-installer.js";
 import { nodeSha256 } from "../node-sha256.js";
 import { beginInstall } from "./begin-install.js";
-import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
+import {
+  cacheName,
+  type FileStamp,
+  fileStamp,
+  hashFile,
+  isGoneStatus,
+  readChunks,
+  removeOthers,
+  sizeOf,
+  unchangedSince,
+} from "./cache-files.js";
 import { installVerified, outcomeOf } from "./verified-install.js";
 
 export interface CachingStrategyOptions {
@@ -35,6 +47,8 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
       const finished = join(dir, `${name}.fw`);
       const size = offer.size;
       const checksum = normalizeSha256(offer.checksum);
+      /** The file as it was when its hash was made. */
+      let stamp: FileStamp;
       try {
         await mkdir(dir, { recursive: true });
         await removeOthers(dir, new Set([`${name}.partial`, `${name}.fw`]));
@@ -42,6 +56,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         let have = await sizeOf(finished);
         const cached = have > 0 && (size === undefined || have === size);
         if (cached) {
+          stamp = await fileStamp(finished);
           await hashFile(finished, hash);
           job.onProgress("downloading", 100);
         } else {
@@ -54,6 +69,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
           if (have > 0) log.info("resuming cached firmware download", { offset: have });
           await hashFile(partial, hash, have);
           await download(job, options.downloader, partial, have, size, hash);
+          stamp = await fileStamp(partial);
           job.onProgress("downloading", 100);
         }
         const got = await sizeOf(cached ? finished : partial);
@@ -71,10 +87,22 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
         return outcomeOf(e, signal);
       }
+      const unchanged = await unchangedSince(finished, stamp);
+      if (unchanged && installsFromFile(options.installer)) {
+        const session = beginInstall(options.installer, job, size, checksum, finished);
+        // fwup reads the file itself: nothing to feed but the end of the input.
+        return installVerified({ chunks: nothing(), session, checksum: null, hash: hashFactory }, signal);
+      }
       const session = beginInstall(options.installer, job, size, checksum);
-      // Already verified on the way to disk: no second hash, no hold-back.
+      // Verified on the way to disk: no second hash and no hold-back, unless it changed since.
       return installVerified(
-        { chunks: readChunks(finished), session, size, checksum: null, hash: hashFactory },
+        {
+          chunks: readChunks(finished),
+          session,
+          size,
+          checksum: unchanged ? null : checksum,
+          hash: hashFactory,
+        },
         signal,
       );
     },
@@ -116,3 +144,5 @@ async function download(
   }
   if (size !== undefined && at !== size) throw new UpdateError(Failure.download("incomplete_download"));
 }
+
+async function* nothing(): AsyncGenerator<Uint8Array> {}
