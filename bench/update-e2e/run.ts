@@ -7,6 +7,7 @@
 // Skipped (exit 0) when fwup is not on PATH.
 // Run from the repo root: pnpm bench:update-e2e [--size-mib=256] [--runs=3]
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,26 +38,71 @@ if (!onPath("fwup", "--version")) {
 const hasShell = onPath("curl", "--version") && onPath("bash", "--version");
 if (!hasShell) console.log("curl or bash is not on PATH: the shell-pipeline rows are skipped.");
 
-/** Runs a command to completion; resolves with its wall time in seconds. */
-function timed(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+/** Seconds in bash's `times` output (`0m1.234s`). */
+const bashSeconds = (t: string) => {
+  const m = /^(\d+)m([\d.]+)s$/.exec(t);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+};
+
+/**
+ * Runs a bash script to completion; resolves with its wall time and the CPU time of everything it
+ * waited for (bash's `times`), and the CPU the hub (this process) spent meanwhile.
+ */
+function timedScript(script: string, env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+    const cpu0 = process.cpuUsage();
+    const child = spawn("bash", ["-c", `${script}\ns=$?; times; exit $s`], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    let out = "";
     let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => {
+      out += t;
+    });
     child.stderr.setEncoding("utf8").on("data", (t: string) => {
       stderr = (stderr + t).slice(-2000);
     });
     child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve((performance.now() - t0) / 1000)
-        : reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`)),
-    );
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`exited ${code}: ${stderr.trim()}`));
+      const seconds = (performance.now() - t0) / 1000;
+      const hub = process.cpuUsage(cpu0);
+      // The second line of `times` is the children's user and system time.
+      const children = (out.trim().split("\n").at(-1) ?? "").split(/\s+/).map(bashSeconds);
+      resolve({
+        seconds,
+        clientCpu: children.reduce((a, b) => a + b, 0),
+        hubCpu: (hub.user + hub.system) / 1e6,
+      });
+    });
   });
+}
+
+/** CPU seconds of a live process and of the children it has waited for (Linux /proc). */
+function processCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
+    // utime stime cutime cstime, in clock ticks (100 a second on Linux)
+    return ((f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0)) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 interface Sample {
   seconds: number;
+  /** CPU seconds of the device side (agent and fwup; curl, tee, sha256sum and fwup). */
+  clientCpu?: number;
+  /** CPU seconds of the hub serving it. */
+  hubCpu?: number;
+  /** Agent only: from the push to the firmware request reaching the hub. */
+  requestSeconds?: number;
   /** Agent only: from the push to `downloading` 100, and from the first `updating` to `completed`. */
   downloadSeconds?: number;
   installSeconds?: number;
@@ -102,10 +148,15 @@ async function main(): Promise<void> {
       checksum = record.checksum.toLowerCase();
     }
     const image = (name: string) => join(work, `${name}.img`);
-    const fwupArgs = (img: string) => ["-a", "-d", img, "-t", "upgrade", "--public-key", fw.publicKey, "-q"];
     // The reference image, and a check of every other one against it.
     const reference = image("reference");
-    await timed("fwup", [...fwupArgs(reference), "-i", fw.path]);
+    const fwupDirect = (img: string) =>
+      timedScript('fwup -a -d "$IMG" -t upgrade --public-key "$KEY" -q -i "$FW"', {
+        IMG: img,
+        KEY: fw.publicKey,
+        FW: fw.path,
+      });
+    await fwupDirect(reference);
     const referenceSha = await sha256File(reference);
     await rm(reference);
     const checkImage = async (img: string, what: string) => {
@@ -116,9 +167,9 @@ async function main(): Promise<void> {
 
     const direct = async (): Promise<Sample> => {
       const img = image("direct");
-      const seconds = await timed("fwup", [...fwupArgs(img), "-i", fw.path]);
+      const sample = await fwupDirect(img);
       await checkImage(img, "fwup -a -i");
-      return { seconds };
+      return sample;
     };
 
     const shell = async (mode: "plain" | "tls"): Promise<Sample> => {
@@ -127,8 +178,8 @@ async function main(): Promise<void> {
       // The URL goes in the environment: its query is a credential and stays out of any output.
       const script =
         'set -o pipefail; curl -sSf $CURL_TLS "$URL" | tee >(sha256sum > "$SUM") | ' +
-        'fwup -a -d "$IMG" -t upgrade --public-key "$KEY" -q; s=$?; wait $!; exit $s';
-      const seconds = await timed("bash", ["-c", script], {
+        'fwup -a -d "$IMG" -t upgrade --public-key "$KEY" -q; s=$?; wait $!; (exit $s)';
+      const sample = await timedScript(script, {
         URL: hubs[mode].firmwareUrl(uuids[mode]),
         CURL_TLS: mode === "tls" ? `--cacert ${caFile}` : "",
         SUM: sum,
@@ -138,7 +189,7 @@ async function main(): Promise<void> {
       const got = (await readFile(sum, "utf8")).split(" ")[0];
       if (got !== checksum) throw new Error(`shell ${mode}: sha256sum ${got} is not the hub's ${checksum}`);
       await checkImage(img, `shell ${mode}`);
-      return { seconds };
+      return sample;
     };
 
     let agentCount = 0;
@@ -182,12 +233,15 @@ async function main(): Promise<void> {
       });
       try {
         await joined;
+        // Start-up work is not part of the update.
+        const agentCpu0 = processCpu(child.pid as number);
         const marks: Record<string, number> = {};
         let stop: () => void = () => {};
         const done = new Promise<void>((resolve, reject) => {
           const off = hub.on("event", (e: HubEvent) => {
             if (!("identifier" in e) || e.identifier !== id) return;
             const now = performance.now();
+            if (e.type === "firmware_download") marks.request ??= now;
             if (e.type === "progress") {
               const p = e.payload as { stage?: string; value?: number };
               if (p.stage === "downloading" && p.value === 100) marks.downloaded ??= now;
@@ -208,6 +262,7 @@ async function main(): Promise<void> {
           stop = off;
         });
         const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
         const sent = hub.deploy(uuids[mode], { to: id });
         if (sent.sentTo.length !== 1) throw new Error(`${id}: the push did not reach the device`);
         await Promise.race([
@@ -216,11 +271,17 @@ async function main(): Promise<void> {
             setTimeout(() => reject(new Error(`${id}: no completed in 120 s`)), 120_000),
           ),
         ]).finally(stop);
+        const hubCpu = process.cpuUsage(cpu0);
+        // fwup has been waited for: its CPU is in the agent's children's.
+        const clientCpu = processCpu(child.pid as number) - agentCpu0;
         await stopAgent(child);
         await checkImage(img, `agent ${updater} ${mode}`);
         const completed = marks.completed as number;
         return {
           seconds: (completed - t0) / 1000,
+          clientCpu,
+          hubCpu: (hubCpu.user + hubCpu.system) / 1e6,
+          ...(marks.request !== undefined ? { requestSeconds: (marks.request - t0) / 1000 } : {}),
           ...(marks.downloaded !== undefined ? { downloadSeconds: (marks.downloaded - t0) / 1000 } : {}),
           ...(marks.updating !== undefined ? { installSeconds: (completed - marks.updating) / 1000 } : {}),
         };
@@ -280,14 +341,19 @@ function report(samples: Map<string, Sample[]>, size: number, before: number[], 
     const shell = name.startsWith("agent ") ? shellOf(tls ? "https" : "plain") : undefined;
     const dl = med(name, (s) => s.downloadSeconds);
     const inst = med(name, (s) => s.installSeconds);
+    const req = med(name, (s) => s.requestSeconds);
+    const secs = (x: number | undefined) => (x === undefined ? "" : `${x.toFixed(2)} s`);
     return [
       name,
       `${t.toFixed(2)} s`,
       (samples.get(name) ?? []).map((s) => s.seconds.toFixed(2)).join(", "),
       `${(t / direct).toFixed(1)}×`,
       shell === undefined ? "" : `${(t / shell).toFixed(2)}×${t / shell <= TARGET_RATIO ? "" : " ✗"}`,
-      dl === undefined ? "" : `${dl.toFixed(2)} s`,
+      secs(req),
+      secs(dl),
       inst === undefined ? "" : `${inst.toFixed(2)} s (${(inst / direct).toFixed(2)}×)`,
+      secs(med(name, (s) => s.clientCpu)),
+      secs(med(name, (s) => s.hubCpu)),
     ];
   });
   const header = [
@@ -296,8 +362,11 @@ function report(samples: Map<string, Sample[]>, size: number, before: number[], 
     "runs",
     "vs fwup -a -i",
     "vs shell",
+    "push→GET",
     "download",
     "install (vs fwup -a -i)",
+    "CPU device",
+    "CPU hub",
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
