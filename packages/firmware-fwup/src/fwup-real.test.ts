@@ -14,6 +14,7 @@ import { streamingStrategy } from "./strategies/streaming.js";
 import { FWUP_INSTALL_HINT, hasFwup } from "./test-support/fwup-bin.js";
 import { firmwareBytes, offerFor, startFirmwareHub } from "./test-support/hub-firmware.js";
 import { runJob } from "./test-support/job.js";
+import { mountSmallFs, smallFsUnavailable } from "./test-support/small-fs.js";
 
 if (!hasFwup) console.warn(`[firmware-fwup] ${FWUP_INSTALL_HINT}`);
 
@@ -107,5 +108,35 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
         await h.close();
       }
     },
+  );
+
+  it.skipIf(smallFsUnavailable).each(["streaming", "caching", "parts"] as const)(
+    "%s: a target disk smaller than the firmware fails with fwup's reason (tmpfs)",
+    async (kind) => {
+      const h = await startFirmwareHub();
+      const fs = mountSmallFs(5);
+      try {
+        const { uuid } = await h.hub.addFirmware(signed, { version: "1.0.0" });
+        const image = join(fs.dir, "disk.img");
+        await writeFile(image, Buffer.alloc(0));
+        const deps = {
+          downloader: new HttpDownloader({ proxy: null }),
+          installer: fwupInstaller({ devpath: image, task: "upgrade" }),
+          cacheDir: join(dir, `cache-${kind}`),
+        };
+        const strategy = { streaming: streamingStrategy, caching: cachingStrategy, parts: partsStrategy }[
+          kind
+        ];
+        const r = await runJob(strategy(deps), offerFor(h.hub, uuid), [publicKey]);
+        expect(r.outcome).toEqual({
+          ok: false,
+          failure: { kind: "fwup", message: expect.stringMatching(/^write failed at offset \d+/) },
+        });
+      } finally {
+        fs.unmount();
+        await h.close();
+      }
+    },
+    30_000,
   );
 });

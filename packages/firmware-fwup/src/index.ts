@@ -19,7 +19,9 @@ export { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js
 export { nodeSha256 } from "./node-sha256.js";
 export { redactUrl } from "./redact.js";
 export { type SandboxInstallerOptions, sandboxInstaller } from "./sandbox-installer.js";
+export { CACHE_FOLDER } from "./strategies/cache-files.js";
 export { type CachingStrategyOptions, cachingStrategy } from "./strategies/caching.js";
 export { PARTS_STORAGE_KEY, type PartsStrategyOptions, partsStrategy } from "./strategies/parts.js";
 export { type StreamingStrategyOptions, streamingStrategy } from "./strategies/streaming.js";
 export { HOLD_BACK_BYTES } from "./strategies/verified-install.js";
+export { type OpenWritableFile, openNodeFile, type WritableFile } from "./writable-file.js";

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FwupMessage } from "@nerves-hub-ts/link";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sandboxInstaller } from "./sandbox-installer.js";
+import { diskWithRoom } from "./test-support/full-disk.js";
 import { firmwareBytes, sha256Hex } from "./test-support/hub-firmware.js";
 
 const data = firmwareBytes(200_000, 9);
@@ -49,6 +50,23 @@ describe("sandboxInstaller", () => {
     const wrong = await install(data, { checksum: "0".repeat(64) });
     expect(wrong.result.ok).toBe(false);
     expect(wrong.messages.at(-1)?.type).toBe("error");
+  });
+
+  it("a full disk ends the install: the write fails, the result names the file, nothing is left", async () => {
+    const path = join(dir, "slot", "firmware.img");
+    const messages: FwupMessage[] = [];
+    const s = sandboxInstaller({ path, openFile: diskWithRoom(100_000) }).begin({
+      publicKeys: [],
+      onMessage: (m) => messages.push(m),
+    });
+    await s.write(data.subarray(0, 65_536));
+    await expect(s.write(data.subarray(65_536, 131_072))).rejects.toThrow(/ENOSPC/);
+    const reason = `cannot write ${path}.partial: ENOSPC: no space left on device, write`;
+    expect(await s.result).toEqual({ ok: false, failure: { kind: "fwup", message: reason } });
+    expect(messages.at(-1)).toEqual({ type: "error", code: 0, text: reason });
+    expect(await readdir(join(dir, "slot"))).toEqual([]);
+    s.cancel("update stopped"); // stopping afterwards is harmless
+    await expect(s.write(data)).rejects.toThrow(/ended/);
   });
 
   it("cancel ends the install and refuses more input", async () => {

@@ -1,27 +1,33 @@
 // A FirmwareInstaller for machines without a firmware slot to write: it stores the image in a
 // file (written to `<path>.partial`, renamed on success) after checking its size and SHA-256, and
 // answers like fwup. It cannot check fwup signatures; use the fwup installer on real devices.
+// Any file error (a full disk included) ends the install with fwup's kind of error and removes
+// the partial file before the result is known, so only a verified image ever carries the name.
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdirSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { FirmwareInstaller, FwupMessage, InstallResult, InstallSession } from "@nerves-hub-ts/link";
 import { Failure } from "@nerves-hub-ts/update";
+import { fileError, type OpenWritableFile, openNodeFile, type WritableFile } from "./writable-file.js";
 
 export interface SandboxInstallerOptions {
   /** Where the installed image goes (replaced by each successful install). */
   path: string;
+  /** How the image file is written; default the local file system. */
+  openFile?: OpenWritableFile;
 }
 
 export function sandboxInstaller(options: SandboxInstallerOptions): FirmwareInstaller {
-  return { begin: (request) => new SandboxSession(options.path, request) };
+  return {
+    begin: (request) => new SandboxSession(options.path, request, options.openFile ?? openNodeFile),
+  };
 }
 
 class SandboxSession implements InstallSession {
   readonly result: Promise<InstallResult>;
   readonly #hash = createHash("sha256");
   readonly #partial: string;
-  readonly #out: ReturnType<typeof createWriteStream>;
+  readonly #file: Promise<WritableFile>;
   #size = 0;
   #lastPercent = 0;
   #state: "open" | "ending" | "done" = "open";
@@ -30,16 +36,18 @@ class SandboxSession implements InstallSession {
   constructor(
     private readonly path: string,
     private readonly request: Parameters<FirmwareInstaller["begin"]>[0],
+    openFile: OpenWritableFile,
   ) {
     this.#partial = `${path}.partial`;
     this.result = new Promise((r) => {
       this.#resolve = r;
     });
-    mkdirSync(dirname(path), { recursive: true });
-    this.#out = createWriteStream(this.#partial, { flags: "w" });
-    this.#out.on("error", (e) =>
-      this.#finish({ ok: false, failure: Failure.fwup(`cannot write ${this.path}: ${e.message}`) }),
-    );
+    this.#file = mkdir(dirname(path), { recursive: true })
+      .catch((e: unknown) => {
+        throw fileError(dirname(path), e);
+      })
+      .then(() => openFile(this.#partial, "w"));
+    this.#file.catch((e: unknown) => this.#fail(e));
     this.#say({ type: "progress", percent: 0 });
   }
 
@@ -57,19 +65,26 @@ class SandboxSession implements InstallSession {
       if (percent > this.#lastPercent) this.#say({ type: "progress", percent });
       this.#lastPercent = Math.max(percent, this.#lastPercent);
     }
-    if (!this.#out.write(chunk)) await new Promise<void>((r) => this.#out.once("drain", () => r()));
+    try {
+      await (await this.#file).write(chunk);
+    } catch (e) {
+      await this.#fail(e);
+      throw e;
+    }
   }
 
   end(): void {
     if (this.#state !== "open") return;
     this.#state = "ending";
-    this.#out.end(() => void this.#verify());
+    void this.#verify();
   }
 
   cancel(reason = "install cancelled"): void {
-    if (this.#state === "done") return;
-    this.#out.destroy();
-    this.#finish({ ok: false, failure: Failure.unexpected(reason) });
+    void this.#finish({ ok: false, failure: Failure.unexpected(reason) });
+  }
+
+  #fail(e: unknown): Promise<void> {
+    return this.#finish({ ok: false, failure: Failure.fwup((e as Error).message ?? String(e)) });
   }
 
   async #verify(): Promise<void> {
@@ -79,25 +94,28 @@ class SandboxSession implements InstallSession {
     if (size !== undefined && this.#size !== size) error = `Expected ${size} bytes, got ${this.#size}`;
     else if (checksum !== undefined && checksum.toLowerCase() !== sha) error = `SHA-256 mismatch: got ${sha}`;
     if (error) {
-      this.#finish({ ok: false, failure: Failure.fwup(error) });
+      await this.#finish({ ok: false, failure: Failure.fwup(error) });
       return;
     }
     try {
+      await (await this.#file).close();
       await rename(this.#partial, this.path);
-      if (this.#lastPercent < 100) this.#say({ type: "progress", percent: 100 });
-      this.#finish({ ok: true });
     } catch (e) {
-      this.#finish({
-        ok: false,
-        failure: Failure.fwup(`cannot write ${this.path}: ${(e as Error).message}`),
-      });
+      await this.#fail(fileError(this.path, e));
+      return;
     }
+    if (this.#lastPercent < 100) this.#say({ type: "progress", percent: 100 });
+    await this.#finish({ ok: true });
   }
 
-  #finish(r: InstallResult): void {
+  /** Settles once: a failure first closes and removes the partial file. */
+  async #finish(r: InstallResult): Promise<void> {
     if (this.#state === "done") return;
     this.#state = "done";
-    if (!r.ok) void rm(this.#partial, { force: true });
+    if (!r.ok) {
+      await this.#file.then((f) => f.close()).catch(() => undefined);
+      await rm(this.#partial, { force: true }).catch(() => undefined);
+    }
     this.#say(
       r.ok
         ? { type: "ok", code: 0, text: "" }

@@ -3,6 +3,7 @@
 // configuration refused with a message that names the setting.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { CACHE_FOLDER } from "@nerves-hub-ts/firmware-fwup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliProcess, runCli } from "../test-support/cli-process.js";
 import {
@@ -53,7 +54,7 @@ describe("nh-device CLI", () => {
     const files = await fx.agentConfig("cli-resume", fx.sharedSecret(id));
     const bytes = firmwareBytes(1_500_000, 5);
     const fw = await fx.hub.addFirmware(bytes, { version: "3.0.0" });
-    const partial = join(files.dataPath, "firmware", `${fw.uuid}.partial`);
+    const partial = join(files.dataPath, "firmware", CACHE_FOLDER, `${fw.uuid}.partial`);
 
     const first = new CliProcess(["run", "--config", files.configFile]);
     await joinedAt(first);
@@ -86,7 +87,8 @@ describe("nh-device CLI", () => {
       expect(await resumed).toMatchObject({ range: `bytes=${kept}-` });
       await completed;
       expect(Buffer.from(await readFile(files.sandboxFile)).equals(Buffer.from(bytes))).toBe(true);
-      expect(await readdir(join(files.dataPath, "firmware"))).toEqual([`${fw.uuid}.fw`]);
+      // Installed: the cached image is removed, it can serve no resume now.
+      expect(await readdir(join(files.dataPath, "firmware", CACHE_FOLDER))).toEqual([]);
     } finally {
       expect((await stopped(second)).code).toBe(0);
     }

@@ -1,6 +1,7 @@
 // The agent's typed configuration, built from the merged setting values: computed defaults filled in,
 // settings that only make sense together checked together, and the link's own validation run early
 // so that every mistake shows up before anything connects.
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { ConfigError, type LinkConfig, resolveConfig } from "@nerves-hub-ts/link";
 import { AgentConfigError } from "./config-error.js";
 import type { SettingValues } from "./load-config.js";
@@ -145,6 +146,8 @@ export function buildAgentConfig(values: SettingValues): AgentConfig {
           setenvCommand: need("fw_setenv_command"),
         };
 
+  checkCacheDir(need("firmware_cache_dir"), sourceOf("firmware_cache_dir"), dataPath, certificate);
+
   const link = linkConfig(values, dataPath, target);
   try {
     resolveConfig(link);
@@ -182,6 +185,37 @@ export function buildAgentConfig(values: SettingValues): AgentConfig {
     rebootCommand: get("reboot_command"),
     logLevel: need("log_level"),
   };
+}
+
+/**
+ * The firmware cache removes what it wrote there; a folder it shares with the device's state or
+ * identity is refused all the same, so a slip of the config can never put those at risk.
+ */
+function checkCacheDir(
+  cacheDir: string,
+  source: string | undefined,
+  dataPath: string,
+  identity: AgentConfig["certificate"],
+): void {
+  const inside = (path: string) => {
+    const rel = relative(resolve(cacheDir), resolve(path));
+    return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  const refuse = (why: string) => {
+    throw new AgentConfigError(
+      "firmware_cache_dir",
+      `${why}; give the firmware cache a folder of its own, such as ${dataPath}/firmware`,
+      source,
+    );
+  };
+  if (resolve(cacheDir) === resolve(dataPath)) refuse(`${cacheDir} is data_path`);
+  if (inside(dataPath)) refuse(`${cacheDir} holds data_path (${dataPath})`);
+  for (const [key, pem] of [
+    ["ssl.certfile", identity.cert],
+    ["ssl.keyfile", identity.key],
+  ] as const) {
+    if ("path" in pem && inside(pem.path)) refuse(`${cacheDir} holds ${key} (${pem.path})`);
+  }
 }
 
 function identifierSource(values: SettingValues): IdentifierSource | undefined {

@@ -194,6 +194,27 @@ describe("bad configuration names the key and where it came from", () => {
     expect(e.message).toContain("must use http: or https:");
   });
 
+  it("a firmware cache in data_path itself, or holding the identity files", async () => {
+    const cases: [object, RegExp][] = [
+      [{ data_path: "/data/nh", firmware_cache_dir: "/data/nh/" }, /\/data\/nh\/ is data_path/],
+      [{ data_path: "/data/nh", firmware_cache_dir: "/data" }, /\/data holds data_path \(\/data\/nh\)/],
+      [
+        { data_path: "/data/nh", firmware_cache_dir: "/etc/nh", ssl: { keyfile: "/etc/nh/id/key.pem" } },
+        /\/etc\/nh holds ssl\.keyfile \(\/etc\/nh\/id\/key\.pem\)/,
+      ],
+    ];
+    for (const [settings, message] of cases) {
+      const e = await configError({ configPath: await file(settings) });
+      expect(e.key).toBe("firmware_cache_dir");
+      expect(e.message).toMatch(message);
+      expect(e.message).toContain("such as /data/nh/firmware");
+    }
+    const fine = await loadConfig({
+      configPath: await file({ data_path: "/data/nh", firmware_cache_dir: "/data/nh-cache" }),
+    });
+    expect(fine.config.cacheDir).toBe("/data/nh-cache");
+  });
+
   it("a missing or malformed config file", async () => {
     expect((await configError({ configPath: join(dir, "nope.json") })).message).toContain("cannot read");
     expect((await configError({ configPath: await file("{ nope") })).message).toContain("not valid JSON");

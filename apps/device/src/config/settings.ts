@@ -124,7 +124,7 @@ export const SETTINGS: readonly Setting[] = [
     key: "firmware_cache_dir",
     kind: path,
     defaultText: "`<data_path>/firmware`",
-    doc: "Download cache for `caching` and `parts`",
+    doc: "Download cache for `caching` and `parts`, kept in its own `nh-firmware-cache` folder; not `data_path` itself nor a folder holding it or the identity files",
   },
   {
     key: "sandbox_dir",

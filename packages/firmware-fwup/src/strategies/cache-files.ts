@@ -1,6 +1,6 @@
 // File helpers the caching and parts strategies share.
 import { createReadStream } from "node:fs";
-import { readdir, rm, stat } from "node:fs/promises";
+import { lstat, readdir, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { UpdateOffer } from "@nerves-hub-ts/link";
 import type { Sha256 } from "@nerves-hub-ts/update";
@@ -21,10 +21,39 @@ export async function sizeOf(path: string): Promise<number> {
   }
 }
 
-/** Removes every entry of `dir` not in `keep`. */
-export async function removeOthers(dir: string, keep: ReadonlySet<string>): Promise<void> {
+/**
+ * The folder, under the configured cache directory, that holds what the strategies write. Only
+ * entries named like theirs are ever removed, so a cache directory shared with other files (by
+ * mistake) loses none of them.
+ */
+export const CACHE_FOLDER = "nh-firmware-cache";
+/** `<name>.partial` and `<name>.fw` (caching), `<name>.parts/` (parts). */
+const CACHE_ENTRY = /^[A-Za-z0-9_-]+\.(partial|fw|parts)$/;
+const PART_FILE = /^part-\d{5,}$/;
+
+export const cacheFolder = (cacheDir: string) => join(cacheDir, CACHE_FOLDER);
+
+/** Removes the strategies' entries in `folder` that are not in `keep`; anything else stays. */
+export async function removeStale(folder: string, keep: ReadonlySet<string>): Promise<void> {
+  for (const name of await readdir(folder)) {
+    if (!keep.has(name) && CACHE_ENTRY.test(name)) await removeEntry(join(folder, name));
+  }
+}
+
+/** Removes one cache file, or a parts folder's part files and then the folder when nothing else is in it. */
+export async function removeEntry(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.isFile()) await rm(path, { force: true });
+  else if (info?.isDirectory()) {
+    await removeParts(path, new Set());
+    await rmdir(path).catch(() => undefined); // not empty: what is left is not ours
+  }
+}
+
+/** Removes the part files in a parts folder that are not in `keep`. */
+export async function removeParts(dir: string, keep: ReadonlySet<string>): Promise<void> {
   for (const name of await readdir(dir)) {
-    if (!keep.has(name)) await rm(join(dir, name), { recursive: true, force: true });
+    if (!keep.has(name) && PART_FILE.test(name)) await rm(join(dir, name), { force: true });
   }
 }
 

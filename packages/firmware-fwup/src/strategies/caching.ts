@@ -1,9 +1,9 @@
-// CachingUpdater: download to `<cacheDir>/<name>.partial` (resuming from its size after a cut or
-// an agent restart), verify size and SHA-256, rename to `.fw`, then install from the file.
+// CachingUpdater: download to `<cacheDir>/nh-firmware-cache/<name>.partial` (resuming from its size
+// after a cut or an agent restart), verify size and SHA-256, rename to `.fw`, then install from the
+// file, which is removed once installed or refused (a stopped install keeps it for the restart).
 // Like upstream, fwup gets the file itself (`-i`) when the installer can read files and the file is
 // unchanged since it was hashed (same inode, size and mtime); otherwise it is streamed through the
 // installer port, and hashed again if it changed.
-import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
@@ -11,15 +11,17 @@ import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
 import { installsFromFile } from "../fwup-installer.js";
 import { nodeSha256 } from "../node-sha256.js";
+import { type OpenWritableFile, openNodeFile } from "../writable-file.js";
 import { beginInstall } from "./begin-install.js";
 import {
+  cacheFolder,
   cacheName,
   type FileStamp,
   fileStamp,
   hashFile,
   isGoneStatus,
   readChunks,
-  removeOthers,
+  removeStale,
   sizeOf,
   unchangedSince,
 } from "./cache-files.js";
@@ -32,6 +34,8 @@ export interface CachingStrategyOptions {
   cacheDir: string;
   hash?: Sha256Factory;
   logger?: Logger;
+  /** How the download is written; default the local file system. */
+  openFile?: OpenWritableFile;
 }
 
 export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy {
@@ -41,7 +45,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
     name: "caching",
     run: async (job) => {
       const { offer, signal } = job;
-      const dir = options.cacheDir;
+      const dir = cacheFolder(options.cacheDir);
       const name = cacheName(offer);
       const partial = join(dir, `${name}.partial`);
       const finished = join(dir, `${name}.fw`);
@@ -51,7 +55,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
       let stamp: FileStamp;
       try {
         await mkdir(dir, { recursive: true });
-        await removeOthers(dir, new Set([`${name}.partial`, `${name}.fw`]));
+        await removeStale(dir, new Set([`${name}.partial`, `${name}.fw`]));
         const hash = hashFactory();
         let have = await sizeOf(finished);
         const cached = have > 0 && (size === undefined || have === size);
@@ -68,7 +72,8 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
           }
           if (have > 0) log.info("resuming cached firmware download", { offset: have });
           await hashFile(partial, hash, have);
-          await download(job, options.downloader, partial, have, size, hash);
+          const file = { open: options.openFile ?? openNodeFile, path: partial };
+          await download(job, options.downloader, file, have, size, hash);
           stamp = await fileStamp(partial);
           job.onProgress("downloading", 100);
         }
@@ -84,46 +89,41 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         }
         if (!cached) await rename(partial, finished);
       } catch (e) {
-        if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
+        if (isGoneStatus(e)) await removeStale(dir, new Set()).catch(() => undefined);
         return outcomeOf(e, signal);
       }
       const unchanged = await unchangedSince(finished, stamp);
-      if (unchanged && installsFromFile(options.installer)) {
-        const session = beginInstall(options.installer, job, size, checksum, finished);
-        // fwup reads the file itself: nothing to feed but the end of the input.
-        return installVerified({ chunks: nothing(), session, checksum: null, hash: hashFactory }, signal);
-      }
-      const session = beginInstall(options.installer, job, size, checksum);
-      // Verified on the way to disk: no second hash and no hold-back, unless it changed since.
-      return installVerified(
+      const fromFile = unchanged && installsFromFile(options.installer);
+      const session = beginInstall(options.installer, job, size, checksum, fromFile ? finished : undefined);
+      // Verified on the way to disk: no second hash and no hold-back, unless it changed since. fwup
+      // that reads the file itself gets nothing but the end of the input.
+      const outcome = await installVerified(
         {
-          chunks: readChunks(finished),
+          chunks: fromFile ? nothing() : readChunks(finished),
           session,
-          size,
+          size: fromFile ? undefined : size,
           checksum: unchanged ? null : checksum,
           hash: hashFactory,
         },
         signal,
       );
+      if (!signal.aborted) await rm(finished, { force: true }).catch(() => undefined);
+      return outcome;
     },
   };
 }
 
-/** Appends the download to `path` from `offset`, hashing it and reporting `downloading` progress. */
+/** Appends the download to the file from `offset`, hashing it and reporting `downloading` progress. */
 async function download(
   job: Parameters<UpdateStrategy["run"]>[0],
   downloader: Downloader,
-  path: string,
+  file: { open: OpenWritableFile; path: string },
   offset: number,
   size: number | undefined,
   hash: ReturnType<Sha256Factory>,
 ): Promise<void> {
   if (size !== undefined && offset === size) return;
-  const out = createWriteStream(path, { flags: offset > 0 ? "a" : "w" });
-  const closed = new Promise<void>((resolve, reject) => {
-    out.once("close", resolve);
-    out.once("error", reject);
-  });
+  const out = await file.open(file.path, offset > 0 ? "a" : "w");
   let at = offset;
   try {
     for await (const chunk of downloader.download({
@@ -135,13 +135,14 @@ async function download(
     })) {
       hash.update(chunk);
       at += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      await out.write(chunk);
       if (size) job.onProgress("downloading", (at / size) * 100);
     }
-  } finally {
-    out.end();
-    await closed;
+  } catch (e) {
+    await out.close().catch(() => undefined);
+    throw e;
   }
+  await out.close();
   if (size !== undefined && at !== size) throw new UpdateError(Failure.download("incomplete_download"));
 }
 

@@ -1,10 +1,11 @@
 // PartsUpdater: the file is fetched as 1 MiB parts, each stored as `part-NNNNN` under
-// `<cacheDir>/<firmware>/` and checked against its `partials_checksums` entry as it arrives.
+// `<cacheDir>/nh-firmware-cache/<firmware>.parts/` and checked against its `partials_checksums`
+// entry as it arrives.
 // A restart (or a cut) resumes from the verified parts and inside a partly written one; a part
 // that fails its hash is fetched again, up to `maxPartAttempts` times. Once every part is
 // verified the parts are read back in order into the installer, with the whole-file SHA-256
-// checked on the way (device-client.md §4.6).
-import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+// checked on the way (device-client.md §4.6), and removed once installed or refused.
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   Downloader,
@@ -29,8 +30,19 @@ import {
   UpdateError,
 } from "@nerves-hub-ts/update";
 import { nodeSha256 } from "../node-sha256.js";
+import { type OpenWritableFile, openNodeFile, type WritableFile } from "../writable-file.js";
 import { beginInstall } from "./begin-install.js";
-import { cacheName, hashFile, isGoneStatus, readChunks, removeOthers, sizeOf } from "./cache-files.js";
+import {
+  cacheFolder,
+  cacheName,
+  hashFile,
+  isGoneStatus,
+  readChunks,
+  removeEntry,
+  removeParts,
+  removeStale,
+  sizeOf,
+} from "./cache-files.js";
 import { installVerified, outcomeOf } from "./verified-install.js";
 
 export interface PartsStrategyOptions {
@@ -51,6 +63,8 @@ export interface PartsStrategyOptions {
    * right size) instead of hashing every part again; the whole-file checksum is still checked.
    */
   storage?: Storage;
+  /** How parts are written; default the local file system. */
+  openFile?: OpenWritableFile;
 }
 
 /** The Storage key of the verified-parts record. */
@@ -83,7 +97,8 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
       });
       if (plan.warning) log.warn("parts plan fallback", { reason: plan.warning });
       const name = cacheName(offer);
-      const dir = join(options.cacheDir, name);
+      const folder = cacheFolder(options.cacheDir);
+      const dir = join(folder, `${name}.parts`);
       const identity = {
         name,
         checksum: normalizeSha256(offer.checksum),
@@ -109,8 +124,8 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
       const signal = AbortSignal.any([job.signal, stopAll.signal]);
       try {
         await mkdir(dir, { recursive: true });
-        await removeOthers(options.cacheDir, new Set([cacheName(offer)]));
-        await removeOthers(dir, new Set(plan.parts.map((p) => partFile(p.index))));
+        await removeStale(folder, new Set([`${name}.parts`]));
+        await removeParts(dir, new Set(plan.parts.map((p) => partFile(p.index))));
         await scan(ledger, path, hashFactory, await recordedParts(storage, identity));
         await save();
         const report = () => {
@@ -131,6 +146,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
               report,
               log,
               save,
+              openFile: options.openFile ?? openNodeFile,
             });
           }
         };
@@ -142,7 +158,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         job.onProgress("downloading", 100);
       } catch (e) {
         stopAll.abort(e);
-        if (isGoneStatus(e)) await rm(dir, { recursive: true, force: true });
+        if (isGoneStatus(e)) await removeEntry(dir).catch(() => undefined);
         return outcomeOf(e, job.signal);
       }
       const checksum = normalizeSha256(offer.checksum);
@@ -154,10 +170,11 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         { chunks: partsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
         job.signal,
       );
-      if (!outcome.ok && outcome.failure.kind === "update" && outcome.failure.term === "checksum_mismatch") {
-        // Every part matched its own hash, yet the whole does not: start the next attempt clean.
-        await rm(dir, { recursive: true, force: true });
-        await storage?.delete(PARTS_STORAGE_KEY);
+      // Installed, refused, or every part matched yet the whole did not: the parts serve no resume
+      // and the next attempt starts clean. A stopped install keeps them for the restart.
+      if (!job.signal.aborted) {
+        await removeEntry(dir).catch(() => undefined);
+        await storage?.delete(PARTS_STORAGE_KEY).catch(() => undefined);
       }
       return outcome;
     },
@@ -219,12 +236,13 @@ interface SpanContext {
   log: Logger;
   /** Persists the ledger's verified parts. */
   save: () => Promise<void>;
+  openFile: OpenWritableFile;
 }
 
 /** The part being written: its file and its running hash. */
 interface OpenPart {
   index: number;
-  file: FileHandle;
+  file: WritableFile;
   hash: Sha256;
 }
 
@@ -248,7 +266,7 @@ async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<
   const openPart = async (index: number, at: number): Promise<OpenPart> => {
     const hash = ctx.hashFactory();
     if (at > 0) await hashFile(ctx.path(index), hash, at);
-    const file = await open(ctx.path(index), at > 0 ? "r+" : "w");
+    const file = await ctx.openFile(ctx.path(index), at > 0 ? "r+" : "w");
     return { index, file, hash };
   };
   const seal = async (part: OpenPart): Promise<boolean> => {
@@ -279,7 +297,7 @@ async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<
         if (piece.index > span.last) throw new UpdateError(Failure.download("unexpected_data"));
         if (current?.index !== piece.index) current = await openPart(piece.index, piece.at);
         current.hash.update(piece.bytes);
-        await current.file.write(piece.bytes, 0, piece.bytes.length, piece.at);
+        await current.file.write(piece.bytes, piece.at);
         ledger.keep(piece.index, piece.at + piece.bytes.length);
         if (piece.seals) {
           const part = current;
@@ -297,6 +315,6 @@ async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<
     }
     return undefined;
   } finally {
-    await current?.file.close();
+    await current?.file.close().catch(() => undefined);
   }
 }

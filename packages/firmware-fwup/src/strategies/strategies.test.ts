@@ -1,9 +1,9 @@
 // Each strategy end to end: real HTTP from the hub's firmware server (with its fault injection),
 // real child processes (the stand-in fwup), real files.
 import { utimesSync, writeFileSync } from "node:fs";
-import { mkdtemp, open, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MemoryStorage, type UpdateOffer, type UpdateStrategy } from "@nerves-hub-ts/link";
 import type { Sha256Factory } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,11 +19,14 @@ import {
   startFirmwareHub,
 } from "../test-support/hub-firmware.js";
 import { runJob, startJob } from "../test-support/job.js";
+import { CACHE_FOLDER } from "./cache-files.js";
 import { cachingStrategy } from "./caching.js";
 import { PARTS_STORAGE_KEY, partsStrategy } from "./parts.js";
 import { streamingStrategy } from "./streaming.js";
 
 const MiB = 1024 * 1024;
+/** For tests that run several updates in a row: room for a loaded machine, not a speed target. */
+const SEVERAL_JOBS_MS = 30_000;
 const SIZE = 5 * MiB + 1234;
 const fw = firmwareBytes(SIZE, 42);
 let h: FirmwareHub;
@@ -67,6 +70,20 @@ const newRanges = () => {
   const seen = h.ranges().length;
   return () => h.ranges().slice(seen);
 };
+/** An fwup that takes nothing and never answers, so an update can be stopped while installing. */
+const stuckInstaller = () =>
+  fwupInstaller({
+    devpath: join(dir, "disk.img"),
+    ...fakeFwup({ FAKE_FWUP_MODE: "hang" }),
+    killGraceMs: 500,
+  });
+/** Runs until the download is complete, then stops the update while it installs: what a restart finds. */
+async function stoppedWhileInstalling(strategy: UpdateStrategy) {
+  const job = startJob(strategy, offer());
+  await expect.poll(() => job.progress.some(([stage, p]) => stage === "downloading" && p === 100)).toBe(true);
+  job.abort();
+  return job.done;
+}
 
 describe.each(["streaming", "caching", "parts"] as const)("%s strategy against the hub", (kind) => {
   it("installs the firmware, with the progress stages upstream reports", async () => {
@@ -112,8 +129,7 @@ describe.each(["streaming", "caching", "parts"] as const)("%s strategy against t
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "download", term: ["http_error", 404] } });
     expect(r.connections).toHaveLength(1);
     // Upstream wipes the cache on 404/416: caching its whole directory, parts this firmware's.
-    if (kind === "caching") await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
-    if (kind === "parts") expect(await readdir(cacheDir)).toEqual([]);
+    if (kind !== "streaming") expect(await readdir(join(cacheDir, CACHE_FOLDER))).toEqual([]);
   });
 
   it("refuses a resume answered with the wrong Content-Range", async () => {
@@ -178,14 +194,20 @@ describe("parts strategy specifics", () => {
     expect(Buffer.compare(await installed(), fw)).toBe(0);
   });
 
-  it("skips the download when every part is already verified on disk", async () => {
-    await runJob(make.parts(), offer());
-    const ranges = newRanges();
-    const r = await runJob(make.parts(), offer());
-    expect(r.outcome).toEqual({ ok: true });
-    expect(ranges()).toEqual([]);
-    expect(r.progress[0]).toEqual(["downloading", 100]);
-  });
+  it(
+    "skips the download when every part is already verified on disk",
+    async () => {
+      await stoppedWhileInstalling(
+        partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir }),
+      );
+      const ranges = newRanges();
+      const r = await runJob(make.parts(), offer());
+      expect(r.outcome).toEqual({ ok: true });
+      expect(ranges()).toEqual([]);
+      expect(r.progress[0]).toEqual(["downloading", 100]);
+    },
+    SEVERAL_JOBS_MS,
+  );
 
   it("falls back to one whole-file part when partials_checksums does not fit", async () => {
     const ranges = newRanges();
@@ -207,54 +229,72 @@ describe("parts strategy with Storage", () => {
       count: () => n,
     };
   }
-  const parts = (storage: MemoryStorage, hash: Sha256Factory = nodeSha256) =>
-    partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, storage, hash });
-
-  it("trusts the recorded verified parts after a restart instead of hashing them again", async () => {
-    const storage = new MemoryStorage();
-    expect((await runJob(parts(storage), offer())).outcome).toEqual({ ok: true });
-    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
-
-    const withRecord = counting();
-    expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
-    expect(withRecord.count()).toBe(1); // only the whole-file check while installing
-
-    const withoutRecord = counting();
-    expect((await runJob(parts(new MemoryStorage(), withoutRecord.hash), offer())).outcome).toEqual({
-      ok: true,
+  const parts = (storage: MemoryStorage, hash: Sha256Factory = nodeSha256, stuck = false) =>
+    partsStrategy({
+      downloader: downloader(),
+      installer: stuck ? stuckInstaller() : installer(),
+      cacheDir,
+      storage,
+      hash,
     });
-    expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
-  });
 
-  it("a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean", async () => {
-    const storage = new MemoryStorage();
-    await runJob(parts(storage), offer());
-    const file = await open(join(cacheDir, uuid, "part-00002"), "r+");
-    await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
-    await file.close();
+  it(
+    "trusts the recorded verified parts after a restart instead of hashing them again",
+    async () => {
+      const storage = new MemoryStorage();
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").verified).toEqual([0, 1, 2, 3, 4, 5]);
 
-    const damaged = await runJob(parts(storage), offer());
-    expect(damaged.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
-    expect(damaged.messages.some((m) => m.type === "ok")).toBe(false);
-    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+      const withoutRecord = counting();
+      await stoppedWhileInstalling(parts(new MemoryStorage(), withoutRecord.hash, true));
+      expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
 
-    const ranges = newRanges();
-    const retried = await runJob(parts(storage), offer());
-    expect(retried.outcome).toEqual({ ok: true });
-    expect(ranges()).toEqual([null]);
-    expect(Buffer.compare(await installed(), fw)).toBe(0);
-  });
+      const withRecord = counting();
+      expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
+      expect(withRecord.count()).toBe(1); // only the whole-file check while installing
+    },
+    SEVERAL_JOBS_MS,
+  );
 
-  it("ignores a record about other firmware", async () => {
-    const storage = new MemoryStorage();
-    await storage.set(
-      PARTS_STORAGE_KEY,
-      JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
-    );
-    const c = counting();
-    expect((await runJob(parts(storage, c.hash), offer())).outcome).toEqual({ ok: true });
-    expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}").name).toBe(uuid);
-  });
+  it(
+    "a part damaged on disk is still caught by the whole-file checksum, and the next attempt starts clean",
+    async () => {
+      const storage = new MemoryStorage();
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
+      await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
+      await file.close();
+
+      const damaged = await runJob(parts(storage), offer());
+      expect(damaged.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+      expect(damaged.messages.some((m) => m.type === "ok")).toBe(false);
+      expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+
+      const ranges = newRanges();
+      const retried = await runJob(parts(storage), offer());
+      expect(retried.outcome).toEqual({ ok: true });
+      expect(ranges()).toEqual([null]);
+      expect(Buffer.compare(await installed(), fw)).toBe(0);
+    },
+    SEVERAL_JOBS_MS,
+  );
+
+  it(
+    "ignores a record about other firmware",
+    async () => {
+      const storage = new MemoryStorage();
+      await storage.set(
+        PARTS_STORAGE_KEY,
+        JSON.stringify({ name: "other", checksum: null, size: 1, partSize: MiB, verified: [0] }),
+      );
+      await stoppedWhileInstalling(parts(storage, nodeSha256, true));
+      expect(JSON.parse(storage.data.get(PARTS_STORAGE_KEY) ?? "{}")).toMatchObject({
+        name: uuid,
+        verified: [0, 1, 2, 3, 4, 5],
+      });
+    },
+    SEVERAL_JOBS_MS,
+  );
 });
 
 describe.each(["caching", "parts"] as const)("%s strategy survives an agent restart mid-download", (kind) => {
@@ -299,7 +339,7 @@ describe("caching strategy install", () => {
     const r = await runJob(strategy, offer());
     expect(r.outcome).toEqual({ ok: true });
     const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
-    expect(argv[argv.indexOf("-i") + 1]).toBe(join(cacheDir, `${uuid}.fw`));
+    expect(argv[argv.indexOf("-i") + 1]).toBe(join(cacheDir, CACHE_FOLDER, `${uuid}.fw`));
     expect(Buffer.compare(await installed(), fw)).toBe(0);
     expect(r.progress.filter(([s]) => s === "updating").at(-1)).toEqual(["updating", 100]);
   });
@@ -316,7 +356,7 @@ describe("caching strategy install", () => {
           const digest = h.hexDigest();
           if (tampered) return digest;
           tampered = true;
-          const path = join(cacheDir, `${uuid}.partial`);
+          const path = join(cacheDir, CACHE_FOLDER, `${uuid}.partial`);
           writeFileSync(path, Buffer.from([(fw[0] ?? 0) ^ 0xff]), { flag: "r+" }); // its first byte
           utimesSync(path, new Date(1_000_000), new Date(1_000_000));
           return digest;
@@ -336,21 +376,71 @@ describe("caching strategy install", () => {
   });
 });
 
+describe.each(["caching", "parts"] as const)("%s strategy in a directory shared with other files", (kind) => {
+  it(
+    "removes only what it wrote: after a 404, an install and another firmware",
+    async () => {
+      // A data directory's identity and state, and entries merely named like the cache's own.
+      const foreign = [
+        "cert.pem",
+        "key.pem",
+        "state.json",
+        "other.fw",
+        "other.partial",
+        "dir/part-00001",
+        `${CACHE_FOLDER}/notes.txt`,
+        `${CACHE_FOLDER}/old.parts/notes.txt`,
+      ];
+      for (const f of foreign) {
+        await mkdir(dirname(join(cacheDir, f)), { recursive: true });
+        await writeFile(join(cacheDir, f), f);
+      }
+      h.hub.injectFault({ firmwareUuid: uuid }, { status: 404 });
+      expect((await runJob(make[kind](), offer())).outcome.ok).toBe(false);
+      h.hub.clearFaults();
+      expect((await runJob(make[kind](), offer())).outcome).toEqual({ ok: true });
+      const other = offer();
+      await runJob(make[kind](), { ...other, firmware_meta: { ...other.firmware_meta, uuid: "another" } });
+      for (const f of foreign) expect(await readFile(join(cacheDir, f), "utf8")).toBe(f);
+    },
+    SEVERAL_JOBS_MS,
+  );
+});
+
+describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmware", (kind) => {
+  const cached = () => readdir(join(cacheDir, CACHE_FOLDER));
+  const storage = new MemoryStorage();
+  const strategy = (installer: ReturnType<typeof fwupInstaller>) =>
+    kind === "caching"
+      ? cachingStrategy({ downloader: downloader(), installer, cacheDir })
+      : partsStrategy({ downloader: downloader(), installer, cacheDir, storage });
+
+  it("is removed once installed", async () => {
+    expect((await runJob(strategy(installer()), offer())).outcome).toEqual({ ok: true });
+    expect(await cached()).toEqual([]);
+    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+  });
+
+  it("is removed once fwup refused it", async () => {
+    const refusing = fwupInstaller({
+      devpath: join(dir, "disk.img"),
+      ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_UNSIGNED: "1" }),
+    });
+    const r = await runJob(strategy(refusing), offer(), [btoa("k".repeat(32))]);
+    expect(r.outcome).toMatchObject({ ok: false, failure: { kind: "fwup" } });
+    expect(await cached()).toEqual([]);
+    expect(storage.data.has(PARTS_STORAGE_KEY)).toBe(false);
+  });
+});
+
 describe("stopping the agent", () => {
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
-    const stuck = fwupInstaller({
-      devpath: join(dir, "disk.img"),
-      ...fakeFwup({ FAKE_FWUP_MODE: "hang" }),
-      killGraceMs: 500,
-    });
-    const deps = { downloader: downloader(), installer: stuck, cacheDir };
-    const job = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer());
-    await expect
-      .poll(() => job.progress.some(([stage, p]) => stage === "downloading" && p === 100))
-      .toBe(true);
-    job.abort();
-    const r = await job.done;
+    const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+    const r = await stoppedWhileInstalling(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps));
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
+    // What was downloaded stays for the restart.
+    const kept = await readdir(join(cacheDir, CACHE_FOLDER));
+    expect(kept).toEqual([kind === "caching" ? `${uuid}.fw` : `${uuid}.parts`]);
   });
 });
 
