@@ -434,6 +434,23 @@ describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmwa
 });
 
 describe("stopping the agent", () => {
+  it.each(["caching", "parts"] as const)(
+    "stops a %s update stopped just as its download completes",
+    async (kind) => {
+      const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+      // The stop comes before the install has begun (the strategy is between download and install).
+      const job: { abort?: () => void } = {};
+      const started = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer(), {
+        onProgress: (stage, p) => {
+          if (stage === "downloading" && p === 100) job.abort?.();
+        },
+      });
+      job.abort = started.abort;
+      const r = await started.done;
+      expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
+    },
+  );
+
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
     const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
     const r = await stoppedWhileInstalling(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps));
