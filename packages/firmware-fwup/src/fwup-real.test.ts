@@ -80,7 +80,7 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
     expect(!result.ok && result.failure.kind).toBe("fwup");
   });
 
-  it.each(["streaming", "parts"] as const)(
+  it.each(["streaming", "caching", "parts"] as const)(
     "installs a signed archive served by the hub with the %s strategy",
     async (kind) => {
       const h = await startFirmwareHub();
@@ -92,10 +92,13 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
           downloader: new HttpDownloader({ proxy: null }),
           installer: fwupInstaller({ devpath: image, task: "upgrade" }),
         };
+        const cacheDir = join(dir, `${kind}-cache`);
         const strategy =
           kind === "streaming"
             ? streamingStrategy(deps)
-            : partsStrategy({ ...deps, cacheDir: join(dir, "cache") });
+            : kind === "caching"
+              ? cachingStrategy({ ...deps, cacheDir })
+              : partsStrategy({ ...deps, cacheDir });
         const r = await runJob(strategy, offerFor(h.hub, uuid), [publicKey]);
         expect(r.outcome).toEqual({ ok: true });
         expect(r.messages.at(-1)).toEqual({ type: "ok", code: 0, text: "" });

@@ -8,7 +8,12 @@ export {
   FwupProtocolError,
   frameHeader,
 } from "./fwup-framing.js";
-export { type FwupInstallerOptions, fwupInstaller } from "./fwup-installer.js";
+export {
+  type FileInstaller,
+  type FwupInstallerOptions,
+  fwupInstaller,
+  installsFromFile,
+} from "./fwup-installer.js";
 export { FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
 export { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";
 export { nodeSha256 } from "./node-sha256.js";

@@ -737,6 +737,32 @@ describe("http1Get over TLS", () => {
     );
   });
 
+  it("hands what arrived while the consumer was busy as one view, not one per TLS record", async () => {
+    const ca = await createCa({ commonName: "test ca" });
+    const cert = await createServerCert(ca, { commonName: "localhost" });
+    const body = firmwareBytes(4 * MiB, 23);
+    const s = await startServer(
+      (socket) =>
+        socket.write(
+          Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body]),
+        ),
+      { cert: cert.certPem, key: cert.keyPem },
+    );
+    const res = await get(s.port, { host: "localhost", tls: { ca: ca.certPem } });
+    const chunks: Uint8Array[] = [];
+    for await (const c of res.body()) {
+      chunks.push(c);
+      // A consumer busy with the first chunk (writing it to a file, say) while records keep coming.
+      if (chunks.length === 1) await sleep(100);
+    }
+    expect(Buffer.compare(Buffer.concat(chunks), body)).toBe(0);
+    const TLS_RECORD = 16 * 1024;
+    // What queued up during the pause comes as views of up to a whole slab, not a record each.
+    expect(Math.max(...chunks.map((c) => c.length))).toBeGreaterThan(4 * TLS_RECORD);
+    // A 4 MiB body is 256 records; a consumer that keeps up still gets them a read-loop turn at a time.
+    expect(chunks.length).toBeLessThan(body.length / TLS_RECORD / 4);
+  });
+
   it("rejects a server its CA does not trust", async () => {
     const ca = await createCa({ commonName: "test ca" });
     const other = await createCa({ commonName: "other ca" });

@@ -74,6 +74,7 @@ class Connection implements Http1Response {
   #ended = false;
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
+  #pokeQueued = false;
   #headTimer: NodeJS.Timeout | undefined;
 
   constructor(options: Http1GetOptions, resolve: (r: Http1Response) => void, reject: (e: Error) => void) {
@@ -83,9 +84,8 @@ class Connection implements Http1Response {
     this.#parser = new ResponseParser({
       head: (head) => this.#onHead(head),
       body: (bytes) => {
-        this.#queue.push(bytes);
-        this.#queued += bytes.length;
-        this.#poke();
+        this.#enqueue(bytes);
+        this.#pokeSoon();
       },
       end: () => {
         this.#ended = true;
@@ -257,6 +257,36 @@ class Connection implements Http1Response {
     this.#release();
     if (!this.#headSeen) this.#reject(e);
     this.#poke();
+  }
+
+  /**
+   * Queues body bytes, as one view with the last queued ones when they follow them in the same slab.
+   * TLS hands each record (16 KiB at most) to a read callback of its own: merged, what arrives while
+   * the consumer is busy reaches it as one view, not one per record.
+   */
+  #enqueue(bytes: Uint8Array): void {
+    this.#queued += bytes.length;
+    const last = this.#queue.at(-1);
+    if (last && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+      this.#queue[this.#queue.length - 1] = new Uint8Array(
+        last.buffer,
+        last.byteOffset,
+        last.length + bytes.length,
+      );
+    } else this.#queue.push(bytes);
+  }
+
+  /**
+   * Wakes a waiting consumer once this turn of the event loop has read what it can (setImmediate
+   * runs after the poll phase), so the records of one turn are one chunk and one wake-up.
+   */
+  #pokeSoon(): void {
+    if (!this.#wake || this.#pokeQueued) return;
+    this.#pokeQueued = true;
+    setImmediate(() => {
+      this.#pokeQueued = false;
+      this.#poke();
+    });
   }
 
   #poke(): void {

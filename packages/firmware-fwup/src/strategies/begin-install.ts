@@ -1,16 +1,19 @@
-import type { FirmwareInstaller, InstallSession, UpdateJob } from "@nerves-hub-ts/link";
+import type { FirmwareInstaller, InstallRequest, InstallSession, UpdateJob } from "@nerves-hub-ts/link";
+import { installsFromFile } from "../fwup-installer.js";
 
 /**
  * Opens the installer for a job: its signing keys, the expected size and checksum when the offer has
- * them, and installer messages relayed to the job (fwup progress as the `updating` stage).
+ * them, and installer messages relayed to the job (fwup progress as the `updating` stage). With
+ * `fromFile` (for an installer that reads files) it reads that file instead of the session's input.
  */
 export function beginInstall(
   installer: FirmwareInstaller,
   job: UpdateJob,
   size: number | undefined,
   checksum: string | null,
+  fromFile?: string,
 ): InstallSession {
-  return installer.begin({
+  const request: InstallRequest = {
     publicKeys: job.publicKeys,
     ...(size !== undefined ? { size } : {}),
     ...(checksum ? { checksum } : {}),
@@ -18,5 +21,8 @@ export function beginInstall(
       job.onFwupMessage(m);
       if (m.type === "progress") job.onProgress("updating", m.percent);
     },
-  });
+  };
+  return fromFile !== undefined && installsFromFile(installer)
+    ? installer.beginFromFile(request, fromFile)
+    : installer.begin(request);
 }

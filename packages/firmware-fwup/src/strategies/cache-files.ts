@@ -62,6 +62,31 @@ export function readChunks(path: string, start = 0): AsyncIterable<Buffer> {
   return createReadStream(path, { start, highWaterMark: 1024 * 1024 });
 }
 
+/** What identifies a file's contents without reading them: a write or a replacement changes it. */
+export interface FileStamp {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
+export async function fileStamp(path: string): Promise<FileStamp> {
+  const s = await stat(path, { bigint: true });
+  return { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs };
+}
+
+/** True when the file at `path` still has the stamp taken when its bytes were hashed. */
+export async function unchangedSince(path: string, stamp: FileStamp): Promise<boolean> {
+  const now = await fileStamp(path).catch(() => undefined);
+  return (
+    now !== undefined &&
+    now.dev === stamp.dev &&
+    now.ino === stamp.ino &&
+    now.size === stamp.size &&
+    now.mtimeNs === stamp.mtimeNs
+  );
+}
+
 /** Feeds the first `bytes` bytes of a file into a hash. */
 export async function hashFile(path: string, hash: Sha256, bytes?: number): Promise<void> {
   if (bytes === 0) return;

@@ -1,24 +1,29 @@
 // CachingUpdater: download to `<cacheDir>/nh-firmware-cache/<name>.partial` (resuming from its size
 // after a cut or an agent restart), verify size and SHA-256, rename to `.fw`, then install from the
 // file, which is removed once installed or refused (a stopped install keeps it for the restart).
-// Upstream hands the file to fwup with `-i`; we stream it through the same installer port, which
-// fwup applies identically and which keeps FirmwareInstaller a single, stream-shaped port.
+// Like upstream, fwup gets the file itself (`-i`) when the installer can read files and the file is
+// unchanged since it was hashed (same inode, size and mtime); otherwise it is streamed through the
+// installer port, and hashed again if it changed.
 import { mkdir, rename, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
 import { silentLogger } from "@nerves-hub-ts/link";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
+import { installsFromFile } from "../fwup-installer.js";
 import { nodeSha256 } from "../node-sha256.js";
 import { type OpenWritableFile, openNodeFile } from "../writable-file.js";
 import { beginInstall } from "./begin-install.js";
 import {
   cacheFolder,
   cacheName,
+  type FileStamp,
+  fileStamp,
   hashFile,
   isGoneStatus,
   readChunks,
   removeStale,
   sizeOf,
+  unchangedSince,
 } from "./cache-files.js";
 import { installVerified, outcomeOf } from "./verified-install.js";
 
@@ -46,6 +51,8 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
       const finished = join(dir, `${name}.fw`);
       const size = offer.size;
       const checksum = normalizeSha256(offer.checksum);
+      /** The file as it was when its hash was made. */
+      let stamp: FileStamp;
       try {
         await mkdir(dir, { recursive: true });
         await removeStale(dir, new Set([`${name}.partial`, `${name}.fw`]));
@@ -53,6 +60,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         let have = await sizeOf(finished);
         const cached = have > 0 && (size === undefined || have === size);
         if (cached) {
+          stamp = await fileStamp(finished);
           await hashFile(finished, hash);
           job.onProgress("downloading", 100);
         } else {
@@ -66,6 +74,7 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
           await hashFile(partial, hash, have);
           const file = { open: options.openFile ?? openNodeFile, path: partial };
           await download(job, options.downloader, file, have, size, hash);
+          stamp = await fileStamp(partial);
           job.onProgress("downloading", 100);
         }
         const got = await sizeOf(cached ? finished : partial);
@@ -83,10 +92,19 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         if (isGoneStatus(e)) await removeStale(dir, new Set()).catch(() => undefined);
         return outcomeOf(e, signal);
       }
-      const session = beginInstall(options.installer, job, size, checksum);
-      // Already verified on the way to disk: no second hash, no hold-back.
+      const unchanged = await unchangedSince(finished, stamp);
+      const fromFile = unchanged && installsFromFile(options.installer);
+      const session = beginInstall(options.installer, job, size, checksum, fromFile ? finished : undefined);
+      // Verified on the way to disk: no second hash and no hold-back, unless it changed since. fwup
+      // that reads the file itself gets nothing but the end of the input.
       const outcome = await installVerified(
-        { chunks: readChunks(finished), session, size, checksum: null, hash: hashFactory },
+        {
+          chunks: fromFile ? nothing() : readChunks(finished),
+          session,
+          size: fromFile ? undefined : size,
+          checksum: unchanged ? null : checksum,
+          hash: hashFactory,
+        },
         signal,
       );
       if (!signal.aborted) await rm(finished, { force: true }).catch(() => undefined);
@@ -127,3 +145,5 @@ async function download(
   await out.close();
   if (size !== undefined && at !== size) throw new UpdateError(Failure.download("incomplete_download"));
 }
+
+async function* nothing(): AsyncGenerator<Uint8Array> {}

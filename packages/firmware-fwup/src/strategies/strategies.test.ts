@@ -1,5 +1,6 @@
 // Each strategy end to end: real HTTP from the hub's firmware server (with its fault injection),
 // real child processes (the stand-in fwup), real files.
+import { utimesSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -325,6 +326,56 @@ describe.each(["caching", "parts"] as const)("%s strategy survives an agent rest
   });
 });
 
+describe("caching strategy install", () => {
+  const recording = (argsFile: string) =>
+    fwupInstaller({
+      devpath: join(dir, "disk.img"),
+      ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_OUTPUT: output, FAKE_FWUP_ARGS_FILE: argsFile }),
+    });
+
+  it("hands fwup the file it verified (-i) instead of streaming it again", async () => {
+    const argsFile = join(dir, "args.json");
+    const strategy = cachingStrategy({ downloader: downloader(), installer: recording(argsFile), cacheDir });
+    const r = await runJob(strategy, offer());
+    expect(r.outcome).toEqual({ ok: true });
+    const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
+    expect(argv[argv.indexOf("-i") + 1]).toBe(join(cacheDir, CACHE_FOLDER, `${uuid}.fw`));
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+    expect(r.progress.filter(([s]) => s === "updating").at(-1)).toEqual(["updating", 100]);
+  });
+
+  it("streams a file that changed after it was hashed, and checks it again", async () => {
+    const argsFile = join(dir, "args.json");
+    // The file is altered right after its hash was taken (as another writer might).
+    let tampered = false;
+    const tampering: Sha256Factory = () => {
+      const h = nodeSha256();
+      return {
+        update: (b) => h.update(b),
+        hexDigest: () => {
+          const digest = h.hexDigest();
+          if (tampered) return digest;
+          tampered = true;
+          const path = join(cacheDir, CACHE_FOLDER, `${uuid}.partial`);
+          writeFileSync(path, Buffer.from([(fw[0] ?? 0) ^ 0xff]), { flag: "r+" }); // its first byte
+          utimesSync(path, new Date(1_000_000), new Date(1_000_000));
+          return digest;
+        },
+      };
+    };
+    const strategy = cachingStrategy({
+      downloader: downloader(),
+      installer: recording(argsFile),
+      cacheDir,
+      hash: tampering,
+    });
+    const r = await runJob(strategy, offer());
+    expect(r.outcome).toEqual({ ok: false, failure: { kind: "update", term: "checksum_mismatch" } });
+    const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
+    expect(argv).not.toContain("-i");
+  });
+});
+
 describe.each(["caching", "parts"] as const)("%s strategy in a directory shared with other files", (kind) => {
   it(
     "removes only what it wrote: after a 404, an install and another firmware",
@@ -383,6 +434,23 @@ describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmwa
 });
 
 describe("stopping the agent", () => {
+  it.each(["caching", "parts"] as const)(
+    "stops a %s update stopped just as its download completes",
+    async (kind) => {
+      const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+      // The stop comes before the install has begun (the strategy is between download and install).
+      const job: { abort?: () => void } = {};
+      const started = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer(), {
+        onProgress: (stage, p) => {
+          if (stage === "downloading" && p === 100) job.abort?.();
+        },
+      });
+      job.abort = started.abort;
+      const r = await started.done;
+      expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
+    },
+  );
+
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
     const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
     const r = await stoppedWhileInstalling(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps));

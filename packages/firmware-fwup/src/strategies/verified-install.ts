@@ -53,6 +53,8 @@ export async function installVerified(
   // Stopping the agent stops the installer too, whatever it is waiting for.
   const stop = () => session.cancel("update stopped");
   signal?.addEventListener("abort", stop, { once: true });
+  // Stopped while the installer was being started (no input may follow to notice it): stop it now.
+  if (signal?.aborted) stop();
   try {
     for await (const chunk of input.chunks) {
       signal?.throwIfAborted();

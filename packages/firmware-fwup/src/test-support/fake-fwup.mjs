@@ -13,8 +13,9 @@
 //   FAKE_FWUP_OUTPUT    write the received bytes to this file
 //   FAKE_FWUP_ARGS_FILE write {argv, env} as JSON to this file
 //   FAKE_FWUP_FRAMES_FILE write the input frames' lengths as a JSON array to this file
+// With `-i <file>` the archive is read from the file and stdin only carries the end of the session.
 import { createHash } from "node:crypto";
-import { createWriteStream, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, writeFileSync } from "node:fs";
 
 const env = process.env;
 const argv = process.argv.slice(2);
@@ -127,28 +128,39 @@ if (mode === "hang" || mode === "hang-ignore-term") {
     else complete();
   };
 
-  process.stdin.on("data", (chunk) => {
-    let at = 0;
-    while (at < chunk.length && !finished && !completing) {
-      if (frameLeft === 0) {
-        const want = 4 - header.length;
-        header = Buffer.concat([header, chunk.subarray(at, at + want)]);
-        at += Math.min(want, chunk.length - at);
-        if (header.length < 4) return;
-        frameLeft = header.readUInt32BE(0);
-        frames.push(frameLeft);
-        header = Buffer.alloc(0);
-        if (frameLeft === 0) return endOfInput();
-        continue;
+  const inputFile = need("-i");
+  if (inputFile !== undefined) {
+    createReadStream(inputFile)
+      .on("data", (chunk) => take(chunk))
+      .on("end", endOfInput)
+      .on("error", (e) => finish(false, e.message));
+    process.stdin.on("end", () => {
+      stdinEnded = true;
+    });
+  } else {
+    process.stdin.on("data", (chunk) => {
+      let at = 0;
+      while (at < chunk.length && !finished && !completing) {
+        if (frameLeft === 0) {
+          const want = 4 - header.length;
+          header = Buffer.concat([header, chunk.subarray(at, at + want)]);
+          at += Math.min(want, chunk.length - at);
+          if (header.length < 4) return;
+          frameLeft = header.readUInt32BE(0);
+          frames.push(frameLeft);
+          header = Buffer.alloc(0);
+          if (frameLeft === 0) return endOfInput();
+          continue;
+        }
+        const n = Math.min(frameLeft, chunk.length - at);
+        take(chunk.subarray(at, at + n));
+        frameLeft -= n;
+        at += n;
       }
-      const n = Math.min(frameLeft, chunk.length - at);
-      take(chunk.subarray(at, at + n));
-      frameLeft -= n;
-      at += n;
-    }
-  });
-  process.stdin.on("end", () => {
-    stdinEnded = true;
-    endOfInput();
-  });
+    });
+    process.stdin.on("end", () => {
+      stdinEnded = true;
+      endOfInput();
+    });
+  }
 }
