@@ -2,6 +2,7 @@
 import { decodeDeviceMessage, type Frame, UPDATE_STATUSES } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { HubCore } from "../core.js";
+import { keptJoinParams } from "../devices/clip.js";
 import {
   type DeviceRecord,
   MAX_KEPT_UPDATE_ATTEMPTS,
@@ -45,7 +46,7 @@ export class DeviceChannel implements Channel {
     // is treated as reporting none, and its record stays as it was.
     const firmware = resolveFirmware(reportedFirmware(params), (uuid) => this.core.firmware.get(uuid)?.meta);
     const previousUuid = d.firmware?.uuid ?? null;
-    d.joinParams = params;
+    d.joinParams = keptJoinParams(params);
     d.deviceApiVersion = typeof params.device_api_version === "string" ? params.device_api_version : null;
     d.validation = validated === true ? "validated" : validated === false ? "not_validated" : "unknown";
     d.autoRevertDetected = meta?.firmware_auto_revert_detected === true;

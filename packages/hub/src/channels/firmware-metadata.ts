@@ -1,8 +1,10 @@
 // Reads the firmware metadata a device reports at join (hub-server.md §3.2).
+import { clipText, MAX_JOIN_PARAM_CHARS } from "../devices/clip.js";
 import type { ReportedFirmware } from "../devices/device-record.js";
 import type { FirmwareMeta } from "../firmware/store.js";
 
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+// Clipped like the join params they come from, so the record stays small.
+const str = (v: unknown): string | null => (typeof v === "string" ? clipText(v, MAX_JOIN_PARAM_CHARS) : null);
 
 /** ESP-IDF: the uuid is the first 16 bytes of the ELF SHA-256 as a lower-case 8-4-4-4-12 UUID. */
 function espIdfUuid(elfSha256: unknown): string | null {
@@ -50,7 +52,7 @@ export function reportedFirmware(params: Record<string, unknown>): ReportedFirmw
     return {
       uuid: espIdfUuid(params.esp_idf_app_elf_sha256),
       product: str(params.esp_idf_project_name),
-      version: espIdfVersion(params.esp_idf_version),
+      version: espIdfVersion(str(params.esp_idf_version)),
       platform,
       architecture,
       author: null,

@@ -1,4 +1,5 @@
 import type { ExtensionName } from "@nerves-hub-ts/protocol";
+import { clipText } from "./clip.js";
 
 /** A device certificate the hub knows, identified as NervesHub does (upper-case hex SHA-1). */
 export interface StoredCertificate {
@@ -128,13 +129,12 @@ export function recordCompletedUpdate(device: DeviceRecord, update: CompletedUpd
 
 /**
  * Records a protocol violation, clipped, keeping only the latest ones; returns what was kept.
- * The prefix is copied: V8 makes a slice of a long string point into it, keeping it all alive.
  */
 export function recordViolation(
   device: DeviceRecord,
   violation: { at: number; topic: string; event: string; reason: string },
 ): ProtocolViolation {
-  const clip = (text: string) => Array.from(text.slice(0, MAX_VIOLATION_TEXT)).join("");
+  const clip = (text: string) => clipText(text, MAX_VIOLATION_TEXT);
   const kept: ProtocolViolation = {
     at: violation.at,
     topic: clip(violation.topic),
