@@ -3,7 +3,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DeviceReportEvent, HubEvent } from "@nerves-hub-ts/hub";
+import type { HubEvent } from "@nerves-hub-ts/hub";
 import { MemoryLogger } from "@nerves-hub-ts/link";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/load-config.js";
@@ -16,6 +16,7 @@ import {
   RUNNING_FIRMWARE,
   SIGNING_KEY,
   startHubFixture,
+  waitForStatus,
 } from "../test-support/hub-fixture.js";
 import { type Agent, type AgentStatus, createAgent } from "./agent.js";
 
@@ -50,13 +51,7 @@ const deviceJoined = (agent: Agent) =>
   expect.poll(async () => (await agent.status()).connection.status).toBe("joined");
 
 const statusUpdate = (identifier: string, status: string) =>
-  fx.hub.waitFor(
-    (e) =>
-      e.type === "status_update" &&
-      e.identifier === identifier &&
-      (e.payload as { status?: string }).status === status,
-    15_000,
-  ) as Promise<DeviceReportEvent>;
+  waitForStatus(fx.hub, identifier, status, 15_000);
 
 async function control(socket: string, hello?: "controller" | "observer"): Promise<ControlClient> {
   const client = await ControlClient.connect(socket);

@@ -3,10 +3,14 @@
 // show, the agent keeps running, the next update installs, and one SIGTERM still stops it.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DeviceReportEvent } from "@nerves-hub-ts/hub";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CliProcess } from "../test-support/cli-process.js";
-import { firmwareBytes, type HubFixture, startHubFixture } from "../test-support/hub-fixture.js";
+import {
+  firmwareBytes,
+  type HubFixture,
+  startHubFixture,
+  waitForStatus,
+} from "../test-support/hub-fixture.js";
 import { mountSmallFs, type SmallFs, smallFsUnavailable } from "../test-support/small-fs.js";
 
 const MiB = 1024 * 1024;
@@ -31,13 +35,7 @@ afterEach(async () => {
 afterAll(() => fx?.close());
 
 const statusUpdate = (identifier: string, status: string) =>
-  fx.hub.waitFor(
-    (e) =>
-      e.type === "status_update" &&
-      e.identifier === identifier &&
-      (e.payload as { status?: string }).status === status,
-    30_000,
-  ) as Promise<DeviceReportEvent>;
+  waitForStatus(fx.hub, identifier, status, 30_000);
 
 describe.skipIf(smallFsUnavailable)("nh-device with its data on a 5 MiB disk", () => {
   it("caching a 20 MiB firmware: failed with the reason; still running; a 1 MiB update installs; one SIGTERM stops it", async () => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import { type Hub, startHub } from "@nerves-hub-ts/hub";
+import { type DeviceReportEvent, type Hub, startHub } from "@nerves-hub-ts/hub";
 
 export const PRODUCT_KEY = "nhp_device_app_test";
 export const PRODUCT_SECRET = "device-app-test-secret";
@@ -131,3 +131,13 @@ export function firmwareBytes(size: number, seed = 1): Uint8Array {
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed * 7) & 0xff;
   return bytes;
 }
+
+/** Resolves with the device's next `status_update` of `status`. */
+export const waitForStatus = (hub: Hub, identifier: string, status: string, timeoutMs: number) =>
+  hub.waitFor(
+    (e) =>
+      e.type === "status_update" &&
+      e.identifier === identifier &&
+      (e.payload as { status?: string }).status === status,
+    timeoutMs,
+  ) as Promise<DeviceReportEvent>;
