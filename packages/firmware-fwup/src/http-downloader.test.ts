@@ -232,6 +232,36 @@ describe("HttpDownloader against a plain server", () => {
     await s.close();
   });
 
+  it.each([0, 1500])(
+    "refuses a 206 to a resume from 1000 that starts at %i, however well-formed its Content-Range",
+    async (from) => {
+      const s = await startRangeServer(body, { answerFrom: from });
+      const { bytes, error } = await collect(
+        new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }),
+      );
+      expect(term(error)).toEqual(["bad_content_range", `bytes ${from}-${body.length - 1}/${body.length}`]);
+      expect(bytes.length).toBe(0);
+      expect(s.ranges).toEqual(["bytes=1000-"]);
+      await s.close();
+    },
+  );
+
+  it.each([
+    ["the whole file", "whole-file"],
+    ["one byte less", "one-short"],
+  ] as const)(
+    "refuses a 206 with the Content-Range asked for but a Content-Length of %s",
+    async (_, body206) => {
+      const s = await startRangeServer(body, { body206 });
+      const { bytes, error } = await collect(
+        new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }),
+      );
+      expect(term(error)).toEqual(["bad_content_range", `bytes 1000-${body.length - 1}/${body.length}`]);
+      expect(bytes.length).toBe(0);
+      await s.close();
+    },
+  );
+
   it("goes through an HTTP proxy for http URLs (absolute form, proxy credentials)", async () => {
     const s = await startRangeServer(body);
     const proxy = await startProxy();

@@ -1,5 +1,6 @@
 // A tiny HTTP server for downloader behaviours the hub does not offer: chunked bodies with no
-// Content-Length, redirect chains, stalls, a 206 with a missing Content-Range.
+// Content-Length, redirect chains, stalls, a 206 with a missing or misplaced Content-Range, a 206 whose
+// Content-Length contradicts its Content-Range.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -10,6 +11,13 @@ export interface RangeServerBehaviour {
   stallAfter?: number;
   /** Answer 206 without Content-Range. */
   omitContentRange?: boolean;
+  /** Answer a ranged request from this offset instead (a well-formed Content-Range, the wrong bytes). */
+  answerFrom?: number;
+  /**
+   * Keep the Content-Range asked for but send another body, with a matching Content-Length: the whole
+   * file from byte 0 (a cache that ignored Range but kept the header), or the range less its last byte.
+   */
+  body206?: "whole-file" | "one-short";
 }
 
 export interface RangeServer {
@@ -49,9 +57,11 @@ export async function startRangeServer(
     }
     ranges.push(req.headers.range);
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-    const start = m ? Number(m[1]) : 0;
+    const start = m ? (server.behaviour.answerFrom ?? Number(m[1])) : 0;
     const end = m?.[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
-    const slice = body.subarray(start, end + 1);
+    let slice = body.subarray(start, end + 1);
+    if (m && server.behaviour.body206 === "whole-file") slice = body;
+    if (m && server.behaviour.body206 === "one-short") slice = slice.subarray(0, -1);
     const headers: Record<string, string> = { "content-type": "application/octet-stream" };
     if (!server.behaviour.chunked) headers["content-length"] = String(slice.length);
     if (m && !server.behaviour.omitContentRange)
