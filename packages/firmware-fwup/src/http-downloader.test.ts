@@ -23,14 +23,16 @@ afterAll(() => h.close());
 
 const fast: HttpDownloaderOptions = { retryDelayMs: 1, maxRetryDelayMs: 5 };
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<{ bytes: Uint8Array; error?: unknown }> {
+async function collect(
+  iterable: AsyncIterable<Uint8Array>,
+): Promise<{ bytes: Uint8Array; chunks: Uint8Array[]; error?: unknown }> {
   const chunks: Uint8Array[] = [];
   try {
     for await (const c of iterable) chunks.push(c.slice());
   } catch (error) {
-    return { bytes: Buffer.concat(chunks), error };
+    return { bytes: Buffer.concat(chunks), chunks, error };
   }
-  return { bytes: Buffer.concat(chunks) };
+  return { bytes: Buffer.concat(chunks), chunks };
 }
 
 function download(
@@ -63,6 +65,7 @@ describe("HttpDownloader against the hub", () => {
       { url: expect.stringMatching(/\/firmware\//), offset: 0, attempt: 0, networkInterface: "lo" },
     ]);
     expect(d.connections[0]?.url).not.toContain("?");
+    expect(d.lines).toEqual([]);
   });
 
   it("resumes after a cut at exactly the next byte, and never logs the signed query", async () => {
@@ -119,9 +122,16 @@ describe("HttpDownloader against the hub", () => {
   it("resumes correctly when the server ignores Range and sends the whole file", async () => {
     h.hub.injectFault({ firmwareUuid: uuid }, { ignoreRange: true });
     const d = download({}, { offset: 2_000_000, end: 2_099_999 });
-    const { bytes, error } = await d.result;
+    const { bytes, chunks, error } = await d.result;
     expect(error).toBeUndefined();
     expect(Buffer.compare(bytes, fw.subarray(2_000_000, 2_100_000))).toBe(0);
+    expect(chunks.filter((c) => c.length === 0)).toEqual([]);
+    expect(d.lines).toEqual([
+      {
+        msg: "server ignored Range; skipping to the resume point",
+        fields: { url: d.url.split("?")[0], offset: 2_000_000 },
+      },
+    ]);
   });
 
   it("fetches an inclusive range", async () => {
@@ -174,8 +184,10 @@ describe("HttpDownloader against a plain server", () => {
   it("follows relative redirects, reports each connection, keeps the query, and limits the chain", async () => {
     const s = await startRangeServer(body);
     const connections: ConnectionInfo[] = [];
+    const lines: { msg: string; fields?: LogFields }[] = [];
+    const log = (msg: string, fields?: LogFields) => lines.push({ msg, fields });
     const { bytes } = await collect(
-      new HttpDownloader(fast).download({
+      new HttpDownloader({ ...fast, logger: { debug: log, info: log, warn: log, error: log } }).download({
         url: s.url("/redirect/3?sig=abc"),
         onConnection: (c) => connections.push(c),
       }),
@@ -188,6 +200,9 @@ describe("HttpDownloader against a plain server", () => {
       "/file?sig=abc",
     ]);
     expect(connections.map((c) => c.attempt)).toEqual([0, 1, 2, 3]);
+    expect(lines.map((l) => [l.msg, l.fields?.to])).toEqual(
+      ["/redirect/2", "/redirect/1", "/file"].map((p) => ["firmware download redirected", s.url(p)]),
+    );
     const { error } = await collect(
       new HttpDownloader({ ...fast, maxRedirects: 2 }).download({ url: s.url("/redirect/3") }),
     );
@@ -261,6 +276,56 @@ describe("HttpDownloader against a plain server", () => {
       await s.close();
     },
   );
+
+  it.each([408, 429])("retries a %i and then downloads the file", async (status) => {
+    const s = await startRangeServer(body, { firstStatus: status });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body)).toBe(0);
+    expect(s.ranges).toEqual([undefined, undefined]);
+    await s.close();
+  });
+
+  it("stops at once on a success status that carries no file (204)", async () => {
+    const s = await startRangeServer(body, { firstStatus: 204 });
+    const { error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    expect(term(error)).toEqual(["http_error", 204]);
+    expect(s.ranges).toHaveLength(1);
+    await s.close();
+  });
+
+  it("stops at once on a redirect without a Location", async () => {
+    const s = await startRangeServer(body);
+    const { error } = await collect(new HttpDownloader(fast).download({ url: s.url("/redirect-nowhere") }));
+    expect(term(error)).toEqual(["http_error", 302]);
+    expect(s.paths).toEqual(["/redirect-nowhere"]);
+    await s.close();
+  });
+
+  it("refuses a URL that is neither http nor https", async () => {
+    const { error } = await collect(new HttpDownloader(fast).download({ url: "ftp://127.0.0.1/fw" }));
+    expect(term(error)).toEqual(["unsupported_scheme", "ftp:"]);
+  });
+
+  it.each([
+    ["a 206", { offset: 1000 }, ["bytes=1000-", "bytes=101000-"]],
+    ["a 200 of a known size", { totalSize: body.length }, [undefined, "bytes=100000-"]],
+  ] as const)("resumes when %s ends cleanly before all its bytes", async (_, request, ranges) => {
+    const s = await startRangeServer(body, { endFirstBodyAfter: 100_000 });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), ...request }));
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body.subarray("offset" in request ? request.offset : 0))).toBe(0);
+    expect(s.ranges).toEqual(ranges);
+    await s.close();
+  });
+
+  it("sends its User-Agent, or the one it is given", async () => {
+    const s = await startRangeServer(body);
+    await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    await collect(new HttpDownloader({ ...fast, userAgent: "widget/1.0" }).download({ url: s.url() }));
+    expect(s.userAgents).toEqual(["nerves-hub-ts", "widget/1.0"]);
+    await s.close();
+  });
 
   it("goes through an HTTP proxy for http URLs (absolute form, proxy credentials)", async () => {
     const s = await startRangeServer(body);

@@ -18,6 +18,10 @@ export interface RangeServerBehaviour {
    * file from byte 0 (a cache that ignored Range but kept the header), or the range less its last byte.
    */
   body206?: "whole-file" | "one-short";
+  /** Answer the first request for /file with this status and no body. */
+  firstStatus?: number;
+  /** End the first body cleanly (chunked, so no Content-Length gives it away) after this many bytes. */
+  endFirstBodyAfter?: number;
 }
 
 export interface RangeServer {
@@ -26,13 +30,15 @@ export interface RangeServer {
   ranges: (string | undefined)[];
   /** Paths of every request, with query. */
   paths: string[];
+  /** User-Agent of every request. */
+  userAgents: (string | undefined)[];
   behaviour: RangeServerBehaviour;
   close(): Promise<void>;
 }
 
 /**
  * Serves `body` at /file; /redirect/<n> redirects n times (relative Locations) before /file,
- * keeping the query string.
+ * keeping the query string; /redirect-nowhere redirects without a Location.
  */
 export async function startRangeServer(
   body: Uint8Array,
@@ -40,11 +46,17 @@ export async function startRangeServer(
 ): Promise<RangeServer> {
   const ranges: (string | undefined)[] = [];
   const paths: string[] = [];
+  const userAgents: (string | undefined)[] = [];
   let requests = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests += 1;
     const u = new URL(req.url ?? "/", "http://x");
     paths.push(`${u.pathname}${u.search}`);
+    userAgents.push(req.headers["user-agent"]);
+    if (u.pathname === "/redirect-nowhere") {
+      res.writeHead(302).end();
+      return;
+    }
     const hop = /^\/redirect\/(\d+)$/.exec(u.pathname);
     if (hop) {
       const n = Number(hop[1]);
@@ -56,6 +68,11 @@ export async function startRangeServer(
       return;
     }
     ranges.push(req.headers.range);
+    const { firstStatus, endFirstBodyAfter } = server.behaviour;
+    if (firstStatus !== undefined && ranges.length === 1) {
+      res.writeHead(firstStatus).end();
+      return;
+    }
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
     const start = m ? (server.behaviour.answerFrom ?? Number(m[1])) : 0;
     const end = m?.[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
@@ -63,7 +80,9 @@ export async function startRangeServer(
     if (m && server.behaviour.body206 === "whole-file") slice = body;
     if (m && server.behaviour.body206 === "one-short") slice = slice.subarray(0, -1);
     const headers: Record<string, string> = { "content-type": "application/octet-stream" };
-    if (!server.behaviour.chunked) headers["content-length"] = String(slice.length);
+    const endEarly = endFirstBodyAfter !== undefined && ranges.length === 1;
+    if (endEarly) slice = slice.subarray(0, endFirstBodyAfter);
+    if (!server.behaviour.chunked && !endEarly) headers["content-length"] = String(slice.length);
     if (m && !server.behaviour.omitContentRange)
       headers["content-range"] = `bytes ${start}-${end}/${body.length}`;
     res.writeHead(m ? 206 : 200, headers);
@@ -81,6 +100,7 @@ export async function startRangeServer(
     url: (path = "/file") => `http://127.0.0.1:${port}${path}`,
     ranges,
     paths,
+    userAgents,
     behaviour,
     close: () =>
       new Promise((r) => {
