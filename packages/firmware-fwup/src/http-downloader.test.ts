@@ -327,6 +327,16 @@ describe("HttpDownloader against a plain server", () => {
     await s.close();
   });
 
+  it("downloads from an IPv6 literal URL", async (ctx) => {
+    const s = await startRangeServer(body, {}, "::1").catch(() => undefined);
+    if (!s) return ctx.skip("no IPv6 loopback on this machine");
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), offset: 10 }));
+    expect(s.url()).toMatch(/^http:\/\/\[::1\]:\d+\/file$/);
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body.subarray(10))).toBe(0);
+    await s.close();
+  });
+
   it("goes through an HTTP proxy for http URLs (absolute form, proxy credentials)", async () => {
     const s = await startRangeServer(body);
     const proxy = await startProxy();

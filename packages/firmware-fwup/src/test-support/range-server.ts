@@ -43,6 +43,7 @@ export interface RangeServer {
 export async function startRangeServer(
   body: Uint8Array,
   behaviour: RangeServerBehaviour = {},
+  host = "127.0.0.1",
 ): Promise<RangeServer> {
   const ranges: (string | undefined)[] = [];
   const paths: string[] = [];
@@ -94,10 +95,10 @@ export async function startRangeServer(
     res.end(slice);
   };
   const http: Server = createServer(handler);
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  await new Promise<void>((resolve, reject) => http.listen(0, host, resolve).once("error", reject));
   const { port } = http.address() as AddressInfo;
   const server: RangeServer = {
-    url: (path = "/file") => `http://127.0.0.1:${port}${path}`,
+    url: (path = "/file") => `http://${host.includes(":") ? `[${host}]` : host}:${port}${path}`,
     ranges,
     paths,
     userAgents,
