@@ -327,6 +327,30 @@ describe("HttpDownloader against a plain server", () => {
     await s.close();
   });
 
+  it.each([
+    ["as the wait begins", (abort: () => void) => abort()],
+    ["during the wait", (abort: () => void) => setTimeout(abort, 0)],
+  ])("stops when aborted %s before a retry", async (_, when) => {
+    const s = await startRangeServer(body, { firstStatus: 503 });
+    const abort = new AbortController();
+    const stop = () => abort.abort(new Error("stopping"));
+    // The warning is logged just before the wait for the next attempt starts.
+    const warn = () => when(stop);
+    const log = () => {};
+    const { error } = await collect(
+      new HttpDownloader({
+        retryDelayMs: 60_000,
+        logger: { debug: log, info: log, warn, error: log },
+      }).download({
+        url: s.url(),
+        signal: abort.signal,
+      }),
+    );
+    expect((error as Error).message).toBe("stopping");
+    expect(s.ranges).toHaveLength(1);
+    await s.close();
+  });
+
   it("downloads from an IPv6 literal URL", async (ctx) => {
     const s = await startRangeServer(body, {}, "::1").catch(() => undefined);
     if (!s) return ctx.skip("no IPv6 loopback on this machine");
