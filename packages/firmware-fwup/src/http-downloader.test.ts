@@ -261,6 +261,14 @@ describe("HttpDownloader against a plain server", () => {
     },
   );
 
+  it("refuses a 206 that ends before the end of the file it was asked for", async () => {
+    const s = await startRangeServer(body, { answerTo: 1999 });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }));
+    expect(term(error)).toEqual(["bad_content_range", `bytes 1000-1999/${body.length}`]);
+    expect(bytes.length).toBe(0);
+    await s.close();
+  });
+
   it.each([
     ["the whole file", "whole-file"],
     ["one byte less", "one-short"],

@@ -13,6 +13,8 @@ export interface RangeServerBehaviour {
   omitContentRange?: boolean;
   /** Answer a ranged request from this offset instead (a well-formed Content-Range, the wrong bytes). */
   answerFrom?: number;
+  /** End a ranged answer at this byte instead (a well-formed Content-Range, fewer bytes than asked). */
+  answerTo?: number;
   /**
    * Keep the Content-Range asked for but send another body, with a matching Content-Length: the whole
    * file from byte 0 (a cache that ignored Range but kept the header), or the range less its last byte.
@@ -76,7 +78,9 @@ export async function startRangeServer(
     }
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
     const start = m ? (server.behaviour.answerFrom ?? Number(m[1])) : 0;
-    const end = m?.[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+    const end = m?.[2]
+      ? Math.min(Number(m[2]), body.length - 1)
+      : (server.behaviour.answerTo ?? body.length - 1);
     let slice = body.subarray(start, end + 1);
     if (m && server.behaviour.body206 === "whole-file") slice = body;
     if (m && server.behaviour.body206 === "one-short") slice = slice.subarray(0, -1);
