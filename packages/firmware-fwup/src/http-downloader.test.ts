@@ -385,6 +385,26 @@ describe("HttpDownloader against a plain server", () => {
   });
 });
 
+describe("HttpDownloader through a proxy that refuses the tunnel", () => {
+  it("stops on a 4xx from the proxy, retries a 5xx", async () => {
+    for (const [status, expected] of [
+      [407, ["proxy_error", 407]],
+      [403, ["proxy_error", 403]],
+      [502, "max_disconnects_reached"],
+    ] as const) {
+      const proxy = await startProxy(status);
+      const { error } = await collect(
+        new HttpDownloader({ ...fast, maxAttempts: 2, proxy: proxy.url }).download({
+          url: "https://firmware.example.invalid/fw",
+        }),
+      );
+      expect(term(error)).toEqual(expected);
+      expect(proxy.log).toHaveLength(typeof expected === "string" ? 2 : 1);
+      await proxy.close();
+    }
+  });
+});
+
 describe("HttpDownloader over HTTPS", () => {
   it("downloads from a TLS hub directly and through a CONNECT proxy", async () => {
     const ca = await createCa({ commonName: "test ca" });
