@@ -285,7 +285,7 @@ describe("HttpDownloader against a plain server", () => {
     },
   );
 
-  it.each([408, 429])("retries a %i and then downloads the file", async (status) => {
+  it.each([408, 429, 500])("retries a %i and then downloads the file", async (status) => {
     const s = await startRangeServer(body, { firstStatus: status });
     const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
     expect(error).toBeUndefined();
@@ -390,7 +390,7 @@ describe("HttpDownloader through a proxy that refuses the tunnel", () => {
     for (const [status, expected] of [
       [407, ["proxy_error", 407]],
       [403, ["proxy_error", 403]],
-      [502, "max_disconnects_reached"],
+      [500, "max_disconnects_reached"],
     ] as const) {
       const proxy = await startProxy(status);
       const { error } = await collect(
