@@ -1,6 +1,6 @@
 // A tiny HTTP server for downloader behaviours the hub does not offer: chunked bodies with no
-// Content-Length, redirect chains, stalls, a 206 with a missing or misplaced Content-Range, a 206 whose
-// Content-Length contradicts its Content-Range.
+// Content-Length, redirect chains, stalls, bodies that end early, a chosen first status, a 206 with a
+// missing or misplaced Content-Range or with a Content-Length that contradicts it, an IPv6 address.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
