@@ -5,6 +5,7 @@ describe("Content-Range", () => {
   it("parses a range with or without a known total", () => {
     expect(parseContentRange("bytes 100-199/1000")).toEqual({ first: 100, last: 199, total: 1000 });
     expect(parseContentRange("bytes 0-0/*")).toEqual({ first: 0, last: 0, total: null });
+    expect(parseContentRange(" bytes 100-199/1000 ")).toEqual({ first: 100, last: 199, total: 1000 });
   });
 
   it.each([
@@ -15,6 +16,9 @@ describe("Content-Range", () => {
     "bytes 0-10/10",
     "items 0-1/2",
     "bytes 0-1/2, 4-5/6",
+    "x-bytes 0-1/2",
+    "bytes 0-9007199254740993/*",
+    "bytes 0-1/9007199254740993",
   ])("refuses %j", (h) => {
     expect(parseContentRange(h)).toBeNull();
   });

@@ -23,14 +23,16 @@ afterAll(() => h.close());
 
 const fast: HttpDownloaderOptions = { retryDelayMs: 1, maxRetryDelayMs: 5 };
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<{ bytes: Uint8Array; error?: unknown }> {
+async function collect(
+  iterable: AsyncIterable<Uint8Array>,
+): Promise<{ bytes: Uint8Array; chunks: Uint8Array[]; error?: unknown }> {
   const chunks: Uint8Array[] = [];
   try {
     for await (const c of iterable) chunks.push(c.slice());
   } catch (error) {
-    return { bytes: Buffer.concat(chunks), error };
+    return { bytes: Buffer.concat(chunks), chunks, error };
   }
-  return { bytes: Buffer.concat(chunks) };
+  return { bytes: Buffer.concat(chunks), chunks };
 }
 
 function download(
@@ -63,6 +65,7 @@ describe("HttpDownloader against the hub", () => {
       { url: expect.stringMatching(/\/firmware\//), offset: 0, attempt: 0, networkInterface: "lo" },
     ]);
     expect(d.connections[0]?.url).not.toContain("?");
+    expect(d.lines).toEqual([]);
   });
 
   it("resumes after a cut at exactly the next byte, and never logs the signed query", async () => {
@@ -119,9 +122,16 @@ describe("HttpDownloader against the hub", () => {
   it("resumes correctly when the server ignores Range and sends the whole file", async () => {
     h.hub.injectFault({ firmwareUuid: uuid }, { ignoreRange: true });
     const d = download({}, { offset: 2_000_000, end: 2_099_999 });
-    const { bytes, error } = await d.result;
+    const { bytes, chunks, error } = await d.result;
     expect(error).toBeUndefined();
     expect(Buffer.compare(bytes, fw.subarray(2_000_000, 2_100_000))).toBe(0);
+    expect(chunks.filter((c) => c.length === 0)).toEqual([]);
+    expect(d.lines).toEqual([
+      {
+        msg: "server ignored Range; skipping to the resume point",
+        fields: { url: d.url.split("?")[0], offset: 2_000_000 },
+      },
+    ]);
   });
 
   it("fetches an inclusive range", async () => {
@@ -174,8 +184,10 @@ describe("HttpDownloader against a plain server", () => {
   it("follows relative redirects, reports each connection, keeps the query, and limits the chain", async () => {
     const s = await startRangeServer(body);
     const connections: ConnectionInfo[] = [];
+    const lines: { msg: string; fields?: LogFields }[] = [];
+    const log = (msg: string, fields?: LogFields) => lines.push({ msg, fields });
     const { bytes } = await collect(
-      new HttpDownloader(fast).download({
+      new HttpDownloader({ ...fast, logger: { debug: log, info: log, warn: log, error: log } }).download({
         url: s.url("/redirect/3?sig=abc"),
         onConnection: (c) => connections.push(c),
       }),
@@ -188,6 +200,9 @@ describe("HttpDownloader against a plain server", () => {
       "/file?sig=abc",
     ]);
     expect(connections.map((c) => c.attempt)).toEqual([0, 1, 2, 3]);
+    expect(lines.map((l) => [l.msg, l.fields?.to])).toEqual(
+      ["/redirect/2", "/redirect/1", "/file"].map((p) => ["firmware download redirected", s.url(p)]),
+    );
     const { error } = await collect(
       new HttpDownloader({ ...fast, maxRedirects: 2 }).download({ url: s.url("/redirect/3") }),
     );
@@ -251,6 +266,128 @@ describe("HttpDownloader against a plain server", () => {
     await s.close();
   });
 
+  it.each([0, 1500])(
+    "refuses a 206 to a resume from 1000 that starts at %i, however well-formed its Content-Range",
+    async (from) => {
+      const s = await startRangeServer(body, { answerFrom: from });
+      const { bytes, error } = await collect(
+        new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }),
+      );
+      expect(term(error)).toEqual(["bad_content_range", `bytes ${from}-${body.length - 1}/${body.length}`]);
+      expect(bytes.length).toBe(0);
+      expect(s.ranges).toEqual(["bytes=1000-"]);
+      await s.close();
+    },
+  );
+
+  it("refuses a 206 that ends before the end of the file it was asked for", async () => {
+    const s = await startRangeServer(body, { answerTo: 1999 });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }));
+    expect(term(error)).toEqual(["bad_content_range", `bytes 1000-1999/${body.length}`]);
+    expect(bytes.length).toBe(0);
+    await s.close();
+  });
+
+  it.each([
+    ["the whole file", "whole-file"],
+    ["one byte less", "one-short"],
+  ] as const)(
+    "refuses a 206 with the Content-Range asked for but a Content-Length of %s",
+    async (_, body206) => {
+      const s = await startRangeServer(body, { body206 });
+      const { bytes, error } = await collect(
+        new HttpDownloader(fast).download({ url: s.url(), offset: 1000 }),
+      );
+      expect(term(error)).toEqual(["bad_content_range", `bytes 1000-${body.length - 1}/${body.length}`]);
+      expect(bytes.length).toBe(0);
+      await s.close();
+    },
+  );
+
+  it.each([408, 429, 500])("retries a %i and then downloads the file", async (status) => {
+    const s = await startRangeServer(body, { firstStatus: status });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body)).toBe(0);
+    expect(s.ranges).toEqual([undefined, undefined]);
+    await s.close();
+  });
+
+  it("stops at once on a success status that carries no file (204)", async () => {
+    const s = await startRangeServer(body, { firstStatus: 204 });
+    const { error } = await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    expect(term(error)).toEqual(["http_error", 204]);
+    expect(s.ranges).toHaveLength(1);
+    await s.close();
+  });
+
+  it("stops at once on a redirect without a Location", async () => {
+    const s = await startRangeServer(body);
+    const { error } = await collect(new HttpDownloader(fast).download({ url: s.url("/redirect-nowhere") }));
+    expect(term(error)).toEqual(["http_error", 302]);
+    expect(s.paths).toEqual(["/redirect-nowhere"]);
+    await s.close();
+  });
+
+  it("refuses a URL that is neither http nor https", async () => {
+    const { error } = await collect(new HttpDownloader(fast).download({ url: "ftp://127.0.0.1/fw" }));
+    expect(term(error)).toEqual(["unsupported_scheme", "ftp:"]);
+  });
+
+  it.each([
+    ["a 206", { offset: 1000 }, ["bytes=1000-", "bytes=101000-"]],
+    ["a 200 of a known size", { totalSize: body.length }, [undefined, "bytes=100000-"]],
+  ] as const)("resumes when %s ends cleanly before all its bytes", async (_, request, ranges) => {
+    const s = await startRangeServer(body, { endFirstBodyAfter: 100_000 });
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), ...request }));
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body.subarray("offset" in request ? request.offset : 0))).toBe(0);
+    expect(s.ranges).toEqual(ranges);
+    await s.close();
+  });
+
+  it("sends its User-Agent, or the one it is given", async () => {
+    const s = await startRangeServer(body);
+    await collect(new HttpDownloader(fast).download({ url: s.url() }));
+    await collect(new HttpDownloader({ ...fast, userAgent: "widget/1.0" }).download({ url: s.url() }));
+    expect(s.userAgents).toEqual(["nerves-hub-ts", "widget/1.0"]);
+    await s.close();
+  });
+
+  it.each([
+    ["as the wait begins", (abort: () => void) => abort()],
+    ["during the wait", (abort: () => void) => setTimeout(abort, 0)],
+  ])("stops when aborted %s before a retry", async (_, when) => {
+    const s = await startRangeServer(body, { firstStatus: 503 });
+    const abort = new AbortController();
+    const stop = () => abort.abort(new Error("stopping"));
+    // The warning is logged just before the wait for the next attempt starts.
+    const warn = () => when(stop);
+    const log = () => {};
+    const { error } = await collect(
+      new HttpDownloader({
+        retryDelayMs: 60_000,
+        logger: { debug: log, info: log, warn, error: log },
+      }).download({
+        url: s.url(),
+        signal: abort.signal,
+      }),
+    );
+    expect((error as Error).message).toBe("stopping");
+    expect(s.ranges).toHaveLength(1);
+    await s.close();
+  });
+
+  it("downloads from an IPv6 literal URL", async (ctx) => {
+    const s = await startRangeServer(body, {}, "::1").catch(() => undefined);
+    if (!s) return ctx.skip("no IPv6 loopback on this machine");
+    const { bytes, error } = await collect(new HttpDownloader(fast).download({ url: s.url(), offset: 10 }));
+    expect(s.url()).toMatch(/^http:\/\/\[::1\]:\d+\/file$/);
+    expect(error).toBeUndefined();
+    expect(Buffer.compare(bytes, body.subarray(10))).toBe(0);
+    await s.close();
+  });
+
   it("goes through an HTTP proxy for http URLs (absolute form, proxy credentials)", async () => {
     const s = await startRangeServer(body);
     const proxy = await startProxy();
@@ -264,6 +401,26 @@ describe("HttpDownloader against a plain server", () => {
     ]);
     await proxy.close();
     await s.close();
+  });
+});
+
+describe("HttpDownloader through a proxy that refuses the tunnel", () => {
+  it("stops on a 4xx from the proxy, retries a 5xx", async () => {
+    for (const [status, expected] of [
+      [407, ["proxy_error", 407]],
+      [403, ["proxy_error", 403]],
+      [500, "max_disconnects_reached"],
+    ] as const) {
+      const proxy = await startProxy(status);
+      const { error } = await collect(
+        new HttpDownloader({ ...fast, maxAttempts: 2, proxy: proxy.url }).download({
+          url: "https://firmware.example.invalid/fw",
+        }),
+      );
+      expect(term(error)).toEqual(expected);
+      expect(proxy.log).toHaveLength(typeof expected === "string" ? 2 : 1);
+      await proxy.close();
+    }
   });
 });
 

@@ -16,6 +16,9 @@ describe("public keys", () => {
     expect(isUsablePublicKey(btoa("x".repeat(31)))).toBe(false);
     expect(isUsablePublicKey(btoa("x".repeat(33)))).toBe(false);
     expect(isUsablePublicKey("-----BEGIN PUBLIC KEY-----")).toBe(false);
+    // What a lenient base64 decoder would still turn into 32 bytes: no padding, a space inside.
+    expect(isUsablePublicKey(key.slice(0, -1))).toBe(false);
+    expect(isUsablePublicKey(`${key.slice(0, 20)} ${key.slice(20)}`)).toBe(false);
   });
 
   it("keeps usable keys once, trimmed", () => {

@@ -10,7 +10,8 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(): Promise<TestProxy> {
+/** `refuseConnect`: answer every CONNECT with this status instead of opening the tunnel. */
+export async function startProxy(refuseConnect?: number): Promise<TestProxy> {
   const log: TestProxy["log"] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -39,6 +40,10 @@ export async function startProxy(): Promise<TestProxy> {
   });
   server.on("connect", (req, client: Socket, head: Buffer) => {
     log.push({ line: `CONNECT ${req.url}`, auth: req.headers["proxy-authorization"] });
+    if (refuseConnect !== undefined) {
+      client.end(`HTTP/1.1 ${refuseConnect} Refused\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     const [host, port] = (req.url ?? "").split(":");
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
