@@ -119,7 +119,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
       };
       const path = (i: number) => join(dir, partFile(i));
       const ledger = new PartLedger(plan);
-      // Stops the other spans when one fails for good, and the download when the install ended.
+      // Stops the other spans when one fails for good.
       const stopAll = new AbortController();
       const signal = AbortSignal.any([job.signal, stopAll.signal]);
       try {
@@ -128,19 +128,9 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         await removeParts(dir, new Set(plan.parts.map((p) => partFile(p.index))));
         await scan(ledger, path, hashFactory, await recordedParts(storage, identity));
         await save();
-      } catch (e) {
-        return outcomeOf(e, job.signal);
-      }
-      // The install runs alongside the download: fwup gets each part, in order, once it is verified.
-      const download: DownloadState = { settled: false, wake: () => {} };
-      const changed = () =>
-        new Promise<void>((resolve) => {
-          download.wake = resolve;
-        });
-      const report = () => {
-        if (plan.size) job.onProgress("downloading", (ledger.bytesKept() / plan.size) * 100);
-      };
-      const downloading = (async () => {
+        const report = () => {
+          if (plan.size) job.onProgress("downloading", (ledger.bytesKept() / plan.size) * 100);
+        };
         report();
         const queue = ledger.missingSpans(options.maxConcurrentParts ?? 1);
         const worker = async () => {
@@ -154,7 +144,6 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
               downloader: options.downloader,
               signal,
               report,
-              verified: () => download.wake(),
               log,
               save,
               openFile: options.openFile ?? openNodeFile,
@@ -167,59 +156,29 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
         if (failed) throw failed.reason;
         if (!ledger.complete()) throw new UpdateError(Failure.download("incomplete_download"));
         job.onProgress("downloading", 100);
-      })().then(
-        () => {
-          download.settled = true;
-          download.wake();
-        },
-        (e: unknown) => {
-          stopAll.abort(e);
-          download.settled = true;
-          download.error = { reason: e };
-          download.wake();
-        },
-      );
-      async function* verifiedPartsInOrder() {
-        for (const p of plan.parts) {
-          while (!ledger.isVerified(p.index)) {
-            if (download.error) throw download.error.reason;
-            if (download.settled) throw new UpdateError(Failure.download("incomplete_download"));
-            await changed();
-          }
-          yield* readChunks(path(p.index));
-        }
+      } catch (e) {
+        stopAll.abort(e);
+        if (isGoneStatus(e)) await removeEntry(dir).catch(() => undefined);
+        return outcomeOf(e, job.signal);
       }
       const checksum = normalizeSha256(offer.checksum);
       const session = beginInstall(options.installer, job, offer.size, checksum);
+      async function* partsInOrder() {
+        for (const p of plan.parts) yield* readChunks(path(p.index));
+      }
       const outcome = await installVerified(
-        { chunks: verifiedPartsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
+        { chunks: partsInOrder(), session, size: offer.size, checksum, hash: hashFactory },
         job.signal,
       );
-      // A download that failed by itself keeps its verified parts for the resume.
-      const downloadFailure = download.error;
-      stopAll.abort(new Error("install ended"));
-      // A cancelled installer has removed what it wrote once its result is in.
-      await Promise.all([downloading, session.result.catch(() => undefined)]);
-      if (job.signal.aborted) return outcome;
-      if (downloadFailure) {
-        if (isGoneStatus(downloadFailure.reason)) await removeEntry(dir).catch(() => undefined);
-        return outcome;
-      }
       // Installed, refused, or every part matched yet the whole did not: the parts serve no resume
       // and the next attempt starts clean. A stopped install keeps them for the restart.
-      await removeEntry(dir).catch(() => undefined);
-      await storage?.delete(PARTS_STORAGE_KEY).catch(() => undefined);
+      if (!job.signal.aborted) {
+        await removeEntry(dir).catch(() => undefined);
+        await storage?.delete(PARTS_STORAGE_KEY).catch(() => undefined);
+      }
       return outcome;
     },
   };
-}
-
-/** How the download running next to the install is doing. */
-interface DownloadState {
-  settled: boolean;
-  error?: { reason: unknown };
-  /** Resolves the install's wait for the next verified part. */
-  wake: () => void;
 }
 
 /** Parts a stored record vouches for, when the record is about this very firmware. */
@@ -274,8 +233,6 @@ interface SpanContext {
   downloader: Downloader;
   signal: AbortSignal;
   report: () => void;
-  /** Called when a part was verified. */
-  verified: () => void;
   log: Logger;
   /** Persists the ledger's verified parts. */
   save: () => Promise<void>;
@@ -317,7 +274,6 @@ async function fetchRange(start: number, span: Span, ctx: SpanContext): Promise<
     const expected = ledger.part(part.index).sha256;
     if (expected === null || part.hash.hexDigest() === expected) {
       ledger.markVerified(part.index);
-      ctx.verified();
       await ctx.save();
       return true;
     }

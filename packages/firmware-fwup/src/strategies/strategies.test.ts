@@ -179,49 +179,6 @@ describe("parts strategy specifics", () => {
     expect(r.connections.map((c) => c.offset)).toEqual([0, 2 * MiB, 2 * MiB]);
   });
 
-  it(
-    "feeds fwup the verified parts while the later ones are still downloading",
-    async () => {
-      // The download waits, after 3 MiB, until fwup has been given bytes: only an install that runs
-      // alongside the download gets past it.
-      let fed = 0;
-      const real = installer();
-      const watched = {
-        begin: (request: Parameters<typeof real.begin>[0]) => {
-          const session = real.begin(request);
-          return {
-            ...session,
-            result: session.result,
-            end: () => session.end(),
-            cancel: (reason?: string) => session.cancel(reason),
-            write: (chunk: Uint8Array) => {
-              fed += chunk.length;
-              return session.write(chunk);
-            },
-          };
-        },
-      };
-      const inner = downloader();
-      const waiting = {
-        async *download(request: Parameters<typeof inner.download>[0]) {
-          let passed = 0;
-          for await (const chunk of inner.download(request)) {
-            yield chunk;
-            passed += chunk.length;
-            for (let waited = 0; passed >= 3 * MiB && fed === 0; waited += 10) {
-              if (waited > 5_000) throw new Error("fwup got nothing while the download went on");
-              await new Promise((r) => setTimeout(r, 10));
-            }
-          }
-        },
-      };
-      const r = await runJob(partsStrategy({ downloader: waiting, installer: watched, cacheDir }), offer());
-      expect(r.outcome).toEqual({ ok: true });
-      expect(Buffer.compare(await installed(), fw)).toBe(0);
-    },
-    SEVERAL_JOBS_MS,
-  );
-
   it("fetches parallel ranges (longest run halved, as upstream) and still installs the exact file", async () => {
     const ranges = newRanges();
     const r = await runJob(
