@@ -5,7 +5,7 @@
 // `curl | tee >(sha256sum) | fwup -a` (plain and https) and `fwup -a -i file`. Every image made is
 // checked byte for byte against the direct `fwup -a -i` one. Prints medians, ratios and the load.
 // Skipped (exit 0) when fwup is not on PATH.
-// Run from the repo root: pnpm bench:update-e2e [--size-mib=256] [--runs=3]
+// Run from the repo root: pnpm bench:update-e2e [--size-mib=256] [--runs=3] [--updaters=parts,caching]
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -26,6 +26,11 @@ const runs = arg("runs", 3);
 const TARGET_RATIO = 1.2;
 const UPDATERS = ["caching", "streaming", "parts"] as const;
 type Updater = (typeof UPDATERS)[number];
+const only = process.argv
+  .find((x) => x.startsWith("--updaters="))
+  ?.split("=")[1]
+  ?.split(",");
+const updaters = UPDATERS.filter((u) => !only || only.includes(u));
 const PRODUCT_KEY = "nhp_bench_e2e";
 const PRODUCT_SECRET = "bench-e2e-secret";
 const DEVICE_SRC = fileURLToPath(new URL("../../apps/device/src/main.ts", import.meta.url));
@@ -302,7 +307,7 @@ async function main(): Promise<void> {
             run: () => shell(m),
           }))
         : []),
-      ...UPDATERS.flatMap((u) =>
+      ...updaters.flatMap((u) =>
         (["plain", "tls"] as const).map((m) => ({ name: `agent ${u}, ${m}`, run: () => agent(u, m) })),
       ),
     ];
