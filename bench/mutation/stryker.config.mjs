@@ -1,4 +1,4 @@
-// Mutation testing with StrykerJS (`pnpm mutation`, see scripts/mutation.mjs; not part of `pnpm test`).
+// Mutation testing with StrykerJS (`pnpm mutation`, see run.mjs beside it; not part of `pnpm test`).
 // One target at a time, from its package's folder, chosen by MUTATION_TARGET.
 import { fileURLToPath } from "node:url";
 
@@ -16,10 +16,10 @@ export const targets = {
   },
 };
 
-const root = fileURLToPath(new URL(".", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const name = process.env.MUTATION_TARGET ?? "";
 const target = targets[name];
-const report = `${root}reports/mutation/${name}`;
+const report = `${root}bench/mutation/reports/${name}`;
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default target && {

@@ -1,4 +1,4 @@
-// `pnpm mutation downloader` (stryker.config.mjs): the downloader's own tests, not the whole package's.
+// `pnpm mutation downloader` (bench/mutation/stryker.config.mjs): the downloader's own tests, not the whole package's.
 import { defineProject, mergeConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 

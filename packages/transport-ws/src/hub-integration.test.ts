@@ -213,7 +213,13 @@ describe("a device whose clock is behind the hub's", () => {
   it("is refused once, signs with the hub's Date next time, and says the clock looks wrong", async () => {
     const ahead = await startHub({
       tls: { certPem: server.certPem, keyPem: server.keyPem },
-      clock: { now: () => Date.now() + 5 * 60_000 },
+      clock: {
+        now: () => Date.now() + 5 * 60_000,
+        setTimeout: (fn, ms) => {
+          const timer = setTimeout(fn, ms);
+          return { cancel: () => clearTimeout(timer) };
+        },
+      },
     });
     try {
       ahead.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
