@@ -15,11 +15,15 @@ if (unknown.length > 0) {
 const results = [];
 for (const name of names.length > 0 ? names : Object.keys(targets)) {
   const started = Date.now();
-  const run = spawnSync(`${root}node_modules/.bin/stryker`, ["run", `${root}bench/mutation/stryker.config.mjs`], {
-    cwd: `${root}${targets[name].dir}`,
-    stdio: "inherit",
-    env: { ...process.env, MUTATION_TARGET: name },
-  });
+  const run = spawnSync(
+    `${root}node_modules/.bin/stryker`,
+    ["run", `${root}bench/mutation/stryker.config.mjs`],
+    {
+      cwd: `${root}${targets[name].dir}`,
+      stdio: "inherit",
+      env: { ...process.env, MUTATION_TARGET: name },
+    },
+  );
   results.push(
     `${run.status === 0 ? "ok  " : "FAIL"} ${name} (${Math.round((Date.now() - started) / 1000)} s)`,
   );
