@@ -3,6 +3,7 @@
 // show, the agent keeps running, the next update installs, and one SIGTERM still stops it.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { mountSmallFs, type SmallFs, smallFsUnavailable } from "@nerves-hub-ts/firmware-fwup/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CliProcess } from "../test-support/cli-process.js";
 import {
@@ -11,7 +12,6 @@ import {
   startHubFixture,
   waitForStatus,
 } from "../test-support/hub-fixture.js";
-import { mountSmallFs, type SmallFs, smallFsUnavailable } from "../test-support/small-fs.js";
 
 const MiB = 1024 * 1024;
 let fx: HubFixture;

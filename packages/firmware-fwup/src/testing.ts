@@ -1,0 +1,2 @@
+// Test support for packages that test firmware updates on real disks: `@nerves-hub-ts/firmware-fwup/testing`.
+export { mountSmallFs, type SmallFs, smallFsUnavailable } from "./test-support/small-fs.js";
