@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { signSharedSecret } from "../../packages/auth-shared-secret/src/index.js";
 import { RawDevice, rawConnect } from "../../packages/hub/src/test-support/phoenix-device.js";
+import { deviceSocketUpgrade } from "../../packages/hub/src/test-support/raw-request.js";
 
 const { values } = parseArgs({
   options: {
@@ -151,16 +152,7 @@ function hostileRequest(info: HubInfo, scenario: "out-of-bounds" | "in-bounds"):
     keyIterations: 1,
   });
   headers["x-nh-alg"] = scenario === "in-bounds" ? "NH1-HMAC-sha512-10000-64" : "NH1-HMAC-sha512-100000-1024";
-  const lines = [
-    "GET /device-socket/websocket?vsn=2.0.0 HTTP/1.1",
-    "host: hub",
-    "connection: Upgrade",
-    "upgrade: websocket",
-    "sec-websocket-version: 13",
-    "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==",
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  return `${lines.join("\r\n")}\r\n\r\n`;
+  return deviceSocketUpgrade(headers);
 }
 
 async function honestJoin(info: HubInfo, n: number): Promise<{ ok: boolean; ms: number }> {

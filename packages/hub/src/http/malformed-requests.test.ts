@@ -1,13 +1,10 @@
 // Whatever arrives on the listener, the hub answers it (400 for what cannot be parsed) and keeps serving.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rawExchange } from "../test-support/raw-request.js";
+import { rawExchange, UPGRADE_HEADERS } from "../test-support/raw-request.js";
 import { useTestHub } from "../test-support/test-hub.js";
 
 const env = useTestHub();
-
-const UPGRADE =
-  "connection: Upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 
 async function alive(): Promise<void> {
   const r = await rawExchange(
@@ -20,10 +17,10 @@ async function alive(): Promise<void> {
 describe("malformed requests", () => {
   it.each([
     ["an unparsable target", "GET //[ HTTP/1.1\r\nhost: hub\r\n\r\n"],
-    ["an unparsable target on an upgrade", `GET //[ HTTP/1.1\r\nhost: hub\r\n${UPGRADE}\r\n`],
+    ["an unparsable target on an upgrade", `GET //[ HTTP/1.1\r\nhost: hub\r\n${UPGRADE_HEADERS}\r\n`],
     [
       "a bad percent-encoding on the device socket upgrade",
-      `GET /socket/websocket?vsn=2.0.0%ZZ&%E0%A4%A HTTP/1.1\r\nhost: hub\r\n${UPGRADE}\r\n`,
+      `GET /socket/websocket?vsn=2.0.0%ZZ&%E0%A4%A HTTP/1.1\r\nhost: hub\r\n${UPGRADE_HEADERS}\r\n`,
     ],
     ["an absolute-form target that is no URL", "GET http://[::1 HTTP/1.1\r\nhost: hub\r\n\r\n"],
   ])("answers %s with 400 and keeps serving", async (_label, request) => {
@@ -48,7 +45,7 @@ describe("malformed requests", () => {
   it("answers a console upgrade for an undecodable identifier with 400", async () => {
     const r = await rawExchange(
       env.hub.port,
-      `GET /api/console/%E0%A4/websocket?token=${env.hub.operatorToken} HTTP/1.1\r\nhost: hub\r\n${UPGRADE}\r\n`,
+      `GET /api/console/%E0%A4/websocket?token=${env.hub.operatorToken} HTTP/1.1\r\nhost: hub\r\n${UPGRADE_HEADERS}\r\n`,
     );
     expect(r.status).toBe(400);
     await alive();
@@ -152,7 +149,7 @@ const requestArbitrary = (token: string) =>
     .map(({ method, target, version, headers, upgrade, authorized, eol }) => {
       const lines = [`${method} ${target} ${version}`, "host: hub"];
       if (authorized) lines.push(`authorization: Bearer ${token}`);
-      if (upgrade) lines.push(...UPGRADE.trimEnd().split("\r\n"));
+      if (upgrade) lines.push(...UPGRADE_HEADERS.trimEnd().split("\r\n"));
       for (const [name, value] of headers) lines.push(`${name}: ${value}`);
       return `${lines.join(eol)}${eol}${eol}`;
     });

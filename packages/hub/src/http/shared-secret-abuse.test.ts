@@ -8,7 +8,7 @@ import { type Hub, startHub } from "../hub.js";
 import { PRODUCT_KEY, PRODUCT_SECRET } from "../test-support/fixtures.js";
 import { ManualClock } from "../test-support/manual-clock.js";
 import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
-import { rawExchange } from "../test-support/raw-request.js";
+import { deviceSocketUpgrade, rawExchange } from "../test-support/raw-request.js";
 
 const HOSTILE_ADDRESS = "127.0.0.2";
 
@@ -22,17 +22,7 @@ function hostileUpgrade(alg: string, signedAtSeconds: number): string {
     keyIterations: 1,
   });
   headers["x-nh-alg"] = alg;
-  return [
-    "GET /device-socket/websocket?vsn=2.0.0 HTTP/1.1",
-    "host: hub",
-    "connection: Upgrade",
-    "upgrade: websocket",
-    "sec-websocket-version: 13",
-    "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==",
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    "",
-    "",
-  ].join("\r\n");
+  return deviceSocketUpgrade(headers);
 }
 
 async function withHub<T>(run: (hub: Hub, rejections: HubEvent[]) => Promise<T>, clock?: ManualClock) {

@@ -60,3 +60,13 @@ export async function stalledClients(port: number, count: number, partial: strin
     ),
   );
 }
+
+/** The header lines of a websocket upgrade, each ending in CRLF. */
+export const UPGRADE_HEADERS =
+  "connection: Upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+/** A complete upgrade to the shared-secret device socket, with `headers` (the x-nh-* ones) added. */
+export function deviceSocketUpgrade(headers: Record<string, string>): string {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `GET /device-socket/websocket?vsn=2.0.0 HTTP/1.1\r\nhost: hub\r\n${UPGRADE_HEADERS}${extra.join("")}\r\n`;
+}
