@@ -75,10 +75,13 @@ export async function handleDeviceUpgrade(
   head: Buffer,
 ): Promise<void> {
   const reject = (rejection: Rejection, reason: string, identifier?: string) => {
-    core.log.info(
-      { status: rejection.status, reason, identifier, headers: redactSharedSecretHeaders(req.headers) },
-      "device upgrade refused",
-    );
+    // Refusals come by the thousand under attack: the redacted headers are built only when logged.
+    if (core.log.isLevelEnabled("info")) {
+      core.log.info(
+        { status: rejection.status, reason, identifier, headers: redactSharedSecretHeaders(req.headers) },
+        "device upgrade refused",
+      );
+    }
     core.emit({
       type: "rejected",
       at: core.now(),
