@@ -1,7 +1,7 @@
 // What a simulated device runs: the `nerves_fw_*` facts it reports at join, and how a fleet's first
 // release and a generated update are made.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { UpdateOffer } from "@nerves-hub-ts/link";
+import type { UpdateOffer } from "@nerves-hub-ts/ports";
 
 /** The running firmware of one simulated device. */
 export interface FirmwareFacts {

@@ -3,7 +3,7 @@
 import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
 import { createDeviceCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import type { Clock, Identity } from "@nerves-hub-ts/link";
+import type { Clock, Identity } from "@nerves-hub-ts/ports";
 
 /** Makes the identity of the device with this identifier; certificates are issued lazily, at ramp time. */
 export type IdentitySource = (identifier: string) => Promise<Identity>;

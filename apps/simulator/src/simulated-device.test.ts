@@ -1,4 +1,4 @@
-import { StaticIdentity } from "@nerves-hub-ts/link";
+import { StaticIdentity } from "@nerves-hub-ts/link/testing";
 import { describe, expect, it } from "vitest";
 import { initialFirmware } from "./firmware-facts.js";
 import { SimulatedDevice } from "./simulated-device.js";

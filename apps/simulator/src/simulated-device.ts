@@ -2,25 +2,27 @@
 // firmware target. A completed update "reboots" it: the link stops, the firmware facts become the
 // installed release, and a fresh link joins with the new uuid, as a device coming back up would.
 import {
-  type Client,
-  type Clock,
   createDeviceLink,
   type DeviceLink,
-  type Identity,
   type LinkConfig,
   type LinkError,
   type LinkEvent,
   type LinkStatus,
-  type Logger,
-  type Random,
   StaticFirmwareMetadata,
-  type Transport,
   UpdateController,
-  type UpdateDecision,
-  type UpdateEvent,
-  type UpdateOffer,
-  type UpdateStrategy,
 } from "@nerves-hub-ts/link";
+import type {
+  Client,
+  Clock,
+  Identity,
+  Logger,
+  Random,
+  Transport,
+  UpdateDecision,
+  UpdateEvent,
+  UpdateOffer,
+  UpdateStrategy,
+} from "@nerves-hub-ts/ports";
 import { type FirmwareFacts, firmwareFromOffer, slotKeys } from "./firmware-facts.js";
 
 /** Where a device is, as the live view shows it. */

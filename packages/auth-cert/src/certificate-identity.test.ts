@@ -10,7 +10,7 @@ import {
   type PkiPaths,
   writePkiFiles,
 } from "@nerves-hub-ts/dev-pki";
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type CertificateIdentityConfig, loadCertificateIdentity } from "./certificate-identity.js";
 import { handshake } from "./test-support/mutual-tls.js";

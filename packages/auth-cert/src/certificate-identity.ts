@@ -5,7 +5,7 @@ import {
   type Identity,
   IdentityError,
   type TlsCredentials,
-} from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
 import { parseCertificates } from "./pem-certificates.js";
 import { type PemSource, readPemSource } from "./pem-source.js";
 import { assertKeyMatches, parsePrivateKey } from "./private-key.js";

@@ -1,4 +1,4 @@
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 import type { LoadedPem } from "./pem-source.js";
 import { x509 } from "./x509.js";
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 
 /** PEM text given inline, or the path of a file holding it. */
 export type PemSource = { pem: string } | { path: string };

@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 import type { LoadedPem } from "./pem-source.js";
 
 // Messages here name where the key came from, never its contents.

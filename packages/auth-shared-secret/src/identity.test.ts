@@ -1,4 +1,4 @@
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { type SharedSecretIdentityConfig, sharedSecretIdentity } from "./identity.js";
 import { OBSERVED_B as device, OBSERVED_A as product } from "./test-support/vectors.js";

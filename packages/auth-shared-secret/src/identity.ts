@@ -6,7 +6,7 @@ import {
   type Identity,
   IdentityError,
   type SigningHint,
-} from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
 import type { KeyDigest } from "./nh1.js";
 import { checkSigningOptions, SigningError, signSharedSecret } from "./sign.js";
 

@@ -11,10 +11,10 @@ import {
   createDeviceLink,
   type DeviceLink,
   MemoryAlarms,
-  MemoryLogger,
   StaticFirmwareMetadata,
   UpdateController,
 } from "@nerves-hub-ts/link";
+import { MemoryLogger } from "@nerves-hub-ts/link/testing";
 import { nodeClock, nodeRandom, wsTransport } from "@nerves-hub-ts/transport-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fwupInstaller } from "./fwup-installer.js";

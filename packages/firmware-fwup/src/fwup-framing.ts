@@ -2,7 +2,7 @@
 // Into fwup: each chunk is a u32 big-endian length then the bytes; a zero-length frame ends input.
 // Out of fwup: records of u32be L | 2 ASCII type bytes | u16be code | L-4 bytes UTF-8 message,
 // then on exit the unframed handshake 0x1A <exit status>.
-import type { FwupMessage } from "@nerves-hub-ts/link";
+import type { FwupMessage } from "@nerves-hub-ts/ports";
 
 /** The frame that tells fwup the input is over. */
 export const END_OF_INPUT: Uint8Array = new Uint8Array(4);

@@ -1,5 +1,5 @@
 // The FirmwareInstaller port backed by the real fwup CLI.
-import type { FirmwareInstaller, InstallRequest, InstallSession } from "@nerves-hub-ts/link";
+import type { FirmwareInstaller, InstallRequest, InstallSession } from "@nerves-hub-ts/ports";
 import { FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
 
 /** Settings that stay the same for every install (nerves_hub_link's fwup_* config). */

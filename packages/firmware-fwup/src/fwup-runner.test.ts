@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FwupMessage } from "@nerves-hub-ts/link";
+import type { FwupMessage } from "@nerves-hub-ts/ports";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FRAME_BYTES, FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
 import { fakeFwup } from "./test-support/fwup-bin.js";

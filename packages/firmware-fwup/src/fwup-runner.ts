@@ -4,8 +4,8 @@
 // ends or fails, because fwup otherwise waits forever for the rest of a cut-short archive
 // (observed-tokens-and-fwup.md).
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import type { FwupMessage, InstallResult, InstallSession, Logger } from "@nerves-hub-ts/link";
-import { silentLogger } from "@nerves-hub-ts/link";
+import type { FwupMessage, InstallResult, InstallSession, Logger } from "@nerves-hub-ts/ports";
+import { silentLogger } from "@nerves-hub-ts/ports";
 import { Failure } from "@nerves-hub-ts/update";
 import { type FwupArgsOptions, fwupArgs } from "./fwup-args.js";
 import { END_OF_INPUT, FwupOutputParser, frameHeader } from "./fwup-framing.js";

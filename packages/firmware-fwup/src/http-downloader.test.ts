@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from "node:net";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
 import { startHub } from "@nerves-hub-ts/hub";
-import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/link";
+import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/ports";
 import { UpdateError } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";

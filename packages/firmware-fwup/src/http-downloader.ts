@@ -3,8 +3,8 @@
 // the Content-Range asked for, copes with a missing Content-Length, limits redirects, retries
 // 5xx and network errors with backoff but stops on other 4xx, and never logs a URL's query.
 import type { ConnectionOptions } from "node:tls";
-import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/link";
-import { silentLogger, timerDelayMs } from "@nerves-hub-ts/link";
+import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/ports";
+import { silentLogger, timerDelayMs } from "@nerves-hub-ts/ports";
 import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
 import { parseContentRange, rangeHeader } from "./content-range.js";
 import { type Http1Response, http1Get } from "./http1/client.js";

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FwupMessage } from "@nerves-hub-ts/link";
+import type { FwupMessage } from "@nerves-hub-ts/ports";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sandboxInstaller } from "./sandbox-installer.js";
 import { diskWithRoom } from "./test-support/full-disk.js";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { FirmwareInstaller, FwupMessage, InstallResult, InstallSession } from "@nerves-hub-ts/link";
+import type { FirmwareInstaller, FwupMessage, InstallResult, InstallSession } from "@nerves-hub-ts/ports";
 import { Failure } from "@nerves-hub-ts/update";
 import { fileError, type OpenWritableFile, openNodeFile, type WritableFile } from "./writable-file.js";
 

@@ -1,7 +1,8 @@
 // nerves_hub_link's reconnect delays (device-client.md §1.7): start at `min`, double while below
 // `max`, then `max` forever; every delay is inflated by a fresh jitter draw.
+
+import type { Random } from "@nerves-hub-ts/ports";
 import type { BackoffConfig } from "./config.js";
-import type { Random } from "./ports/clock.js";
 
 /** Picks the delay before the Nth consecutive reconnect attempt (N starts at 1). */
 export interface BackoffPolicy {

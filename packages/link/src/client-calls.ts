@@ -1,8 +1,8 @@
 // Calls into the app's Client. The link must keep running whatever the app does, so a callback
 // that throws or rejects is logged and otherwise ignored.
+
+import type { Client, Logger } from "@nerves-hub-ts/ports";
 import { errorText } from "./error-text.js";
-import type { Client } from "./ports/client.js";
-import type { Logger } from "./ports/logger.js";
 
 /** The Client's yes/no questions. */
 type ClientFlag = "firmwareValidated" | "firmwareAutoRevertDetected";

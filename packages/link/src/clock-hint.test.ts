@@ -1,6 +1,6 @@
+import { ConnectError } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { StaticIdentity } from "./doubles/static-identity.js";
-import { ConnectError } from "./ports/transport.js";
 import { harness, nextAttempt, startJoined } from "./test-support/harness.js";
 
 describe("clock skew", () => {

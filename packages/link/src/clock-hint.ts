@@ -1,11 +1,10 @@
 // A refused upgrade's `Date` header is the hub's clock. Shared-secret signing takes it as a hint on
 // the next attempt, and a large difference is worth a warning: a wrong device clock is a common
 // reason for refused signatures.
+
+import type { Clock, Logger, SigningHint } from "@nerves-hub-ts/ports";
 import { parseHttpDate } from "./http-date.js";
 import type { LinkError } from "./link-state.js";
-import type { Clock } from "./ports/clock.js";
-import type { SigningHint } from "./ports/identity.js";
-import type { Logger } from "./ports/logger.js";
 
 /** Beyond this difference between the hub's Date and the device clock, warn about the clock. */
 export const CLOCK_SKEW_WARN_MS = 30_000;

@@ -1,6 +1,6 @@
 // The link's configuration: nerves_hub_link's keys (device-client.md §8) in camelCase, with the same
 // defaults, checked once at start so a typo or a wrong type fails loudly instead of misbehaving.
-import type { TlsOptions } from "./ports/transport.js";
+import type { TlsOptions } from "@nerves-hub-ts/ports";
 
 /** Shared-secret credentials (nerves_hub_link `shared_secret:`), for the app to build its Identity from. */
 export interface SharedSecretConfig {

@@ -1,10 +1,10 @@
 // What the transport gets for one attempt: the socket URL for these credentials and the
 // configured headers, TLS, heartbeat, compression, proxy and timeout.
+
+import type { ConnectRequest, Credentials, Identity, TlsOptions } from "@nerves-hub-ts/ports";
+import { timerDelayMs } from "@nerves-hub-ts/ports";
 import type { ResolvedLinkConfig } from "./config.js";
-import type { Credentials, Identity } from "./ports/identity.js";
-import type { ConnectRequest, TlsOptions } from "./ports/transport.js";
 import { socketUrl } from "./socket-url.js";
-import { timerDelayMs } from "./timer-delay.js";
 
 /** The transport request for an attempt at `target` with freshly made `credentials`. */
 export function connectRequest(

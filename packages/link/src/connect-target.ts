@@ -1,9 +1,9 @@
 // Where the next attempt goes: the configured hub, or where a 3xx upgrade response sent us
 // (device-client.md §1.5). nerves_hub_link stops for good after too many redirects; we go back
 // to the configured hub instead, as we do when a redirect target fails or gives no location.
+
+import type { ConnectError, Logger } from "@nerves-hub-ts/ports";
 import type { LinkError } from "./link-state.js";
-import type { Logger } from "./ports/logger.js";
-import type { ConnectError } from "./ports/transport.js";
 import { loggableUrl, redirectUrl } from "./socket-url.js";
 
 /** The URL attempts go to, following redirects. */

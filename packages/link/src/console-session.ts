@@ -1,8 +1,9 @@
 // The `console` topic (device-client.md §6), joined when `remoteConsole` is on. The link only keeps
 // it joined and passes its messages on as `message` events; a console adapter subscribes to those.
+
+import type { JoinError } from "@nerves-hub-ts/ports";
 import { decodeServerMessage } from "@nerves-hub-ts/protocol";
 import type { LinkContext } from "./link-context.js";
-import type { JoinError } from "./ports/transport.js";
 import { TopicSession, type TopicSessionHooks } from "./topic-session.js";
 
 /** A TopicSession for `console` whose messages become link events. */

@@ -1,7 +1,7 @@
+import { AlarmId } from "@nerves-hub-ts/ports";
 import { consoleTopic } from "@nerves-hub-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { MemoryUpdateHandler } from "./doubles/memory-update-handler.js";
-import { AlarmId } from "./ports/alarms.js";
 import { FIRMWARE, harness, settle, startJoined } from "./test-support/harness.js";
 
 describe("DeviceLink: connect and join", () => {

@@ -1,6 +1,22 @@
 // The DeviceLink: keeps one websocket to the hub, joins `device` (and `console`, `extensions`),
 // routes what arrives and reconnects with backoff. Time, randomness and I/O come through ports.
 // This file only puts the parts together; each part lives in its own file.
+
+import type {
+  Alarms,
+  Client,
+  Clock,
+  Connection,
+  Extension,
+  FirmwareMetadata,
+  Identity,
+  NetworkProbe,
+  Push,
+  Random,
+  Transport,
+  UpdateHandler,
+} from "@nerves-hub-ts/ports";
+import { type Logger, silentLogger } from "@nerves-hub-ts/ports";
 import { consoleJoinParams, type Outgoing } from "@nerves-hub-ts/protocol";
 import type { BackoffPolicy } from "./backoff.js";
 import { ClientCalls } from "./client-calls.js";
@@ -13,16 +29,7 @@ import { createExtensionsSession } from "./extensions-session.js";
 import type { LinkContext } from "./link-context.js";
 import { LinkEvents } from "./link-events.js";
 import type { LinkEvent, LinkState } from "./link-state.js";
-import { type Alarms, MemoryAlarms } from "./ports/alarms.js";
-import type { Client } from "./ports/client.js";
-import type { Clock, Random } from "./ports/clock.js";
-import type { Extension } from "./ports/extension.js";
-import type { FirmwareMetadata } from "./ports/firmware-metadata.js";
-import type { Identity } from "./ports/identity.js";
-import { type Logger, silentLogger } from "./ports/logger.js";
-import type { NetworkProbe } from "./ports/network-probe.js";
-import type { Connection, Transport } from "./ports/transport.js";
-import type { Push, UpdateHandler } from "./ports/updates.js";
+import { MemoryAlarms } from "./memory-alarms.js";
 import { ReconnectLoop } from "./reconnect-loop.js";
 import type { TopicSession } from "./topic-session.js";
 import { WarnOnce } from "./warn-once.js";

@@ -1,10 +1,11 @@
 // What the hub sends on the `device` topic (device-client.md §3.2), handed to whoever handles it:
 // update and keys to the UpdateHandler, reboot and identify to the Client, extensions:get to the
 // extensions topic. Malformed or unknown messages are logged once and ignored.
+
+import type { UpdateHandler } from "@nerves-hub-ts/ports";
 import { decodeServerMessage, deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import { errorText } from "./error-text.js";
 import type { LinkContext } from "./link-context.js";
-import type { UpdateHandler } from "./ports/updates.js";
 
 /** Routes device-topic messages from the hub. */
 export class DeviceMessages {

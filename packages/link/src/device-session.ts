@@ -1,15 +1,19 @@
 // The `device` topic (device-client.md §3): joined on every connection with params that describe
 // the running firmware (§3.1). Each join reports the network interface and, for an unvalidated
 // firmware, starts the validation poll; a crashed channel is rejoined, a left one is not.
+
+import type {
+  Connection,
+  FirmwareMetadata,
+  JoinError,
+  NetworkProbe,
+  UpdateHandler,
+} from "@nerves-hub-ts/ports";
 import { deviceJoinParams, type Outgoing } from "@nerves-hub-ts/protocol";
 import { errorText } from "./error-text.js";
 import { FirmwareValidation } from "./firmware-validation.js";
 import { InterfaceReport } from "./interface-report.js";
 import type { LinkContext } from "./link-context.js";
-import type { FirmwareMetadata } from "./ports/firmware-metadata.js";
-import type { NetworkProbe } from "./ports/network-probe.js";
-import type { Connection, JoinError } from "./ports/transport.js";
-import type { UpdateHandler } from "./ports/updates.js";
 import { TopicSession, type TopicSessionHooks } from "./topic-session.js";
 
 export interface DeviceSessionPorts {

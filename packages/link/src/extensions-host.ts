@@ -2,10 +2,9 @@
 // names in the join reply are attached, `<name>:<event>` messages go to that Extension. Only names
 // an Extension handles are offered: an attached name with no handler would leave the hub's
 // requests (health checks, location requests) unanswered.
+
+import type { Connection, Extension, Logger, PushReply } from "@nerves-hub-ts/ports";
 import { extensionsJoinParams, extensionsTopic, splitExtensionEvent } from "@nerves-hub-ts/protocol";
-import type { Extension } from "./ports/extension.js";
-import type { Logger } from "./ports/logger.js";
-import type { Connection, PushReply } from "./ports/transport.js";
 import type { TopicSession } from "./topic-session.js";
 import type { WarnOnce } from "./warn-once.js";
 

@@ -1,7 +1,7 @@
+import type { Extension } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { MemoryExtension } from "./doubles/memory-extension.js";
 import { RecordingClient } from "./doubles/recording-client.js";
-import type { Extension } from "./ports/extension.js";
 import { harness, settle, startJoined } from "./test-support/harness.js";
 
 describe("DeviceLink: extensions", () => {

@@ -1,8 +1,9 @@
 // The `extensions` topic (device-client.md §7): joined when the hub sends `extensions:get`; the
 // ExtensionsHost decides what its messages mean. Its messages are also link events.
+
+import type { JoinError } from "@nerves-hub-ts/ports";
 import type { ExtensionsHost } from "./extensions-host.js";
 import type { LinkContext } from "./link-context.js";
-import type { JoinError } from "./ports/transport.js";
 import { TopicSession, type TopicSessionHooks } from "./topic-session.js";
 
 /** A TopicSession for `extensions`, bound to `host`. */

@@ -1,5 +1,5 @@
+import { AlarmId } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
-import { AlarmId } from "./ports/alarms.js";
 import { harness, settle, startJoined } from "./test-support/harness.js";
 
 describe("DeviceLink: firmware validation", () => {

@@ -2,10 +2,11 @@
 // (device-client.md §3.1). While it is not, the Client is asked again every 10 s as long as the
 // device topic stays joined, and the hub hears `firmware_validated` (§3.3) once it is. An app that
 // knows the moment (a `mark-valid` command) asks for a check now instead of waiting for the poll.
+
+import type { TimerHandle } from "@nerves-hub-ts/ports";
+import { AlarmId } from "@nerves-hub-ts/ports";
 import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import type { LinkContext } from "./link-context.js";
-import { AlarmId } from "./ports/alarms.js";
-import type { TimerHandle } from "./ports/clock.js";
 
 /** How often an unvalidated firmware is checked again (nerves_hub_link: 10 s). */
 const POLL_MS = 10_000;

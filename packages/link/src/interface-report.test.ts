@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryNetworkProbe } from "./ports/network-probe.js";
+import { MemoryNetworkProbe } from "./doubles/memory-network-probe.js";
 import { harness, settle, startJoined } from "./test-support/harness.js";
 
 describe("DeviceLink: network interface report", () => {

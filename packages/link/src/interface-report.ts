@@ -1,9 +1,8 @@
 // After each device join, tell the hub which network interface carries the connection
 // (`report_network_interface`, device-client.md §3.3), retrying every 60 s while it is unknown.
+
+import type { Clock, Connection, NetworkProbe, TimerHandle } from "@nerves-hub-ts/ports";
 import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
-import type { Clock, TimerHandle } from "./ports/clock.js";
-import type { NetworkProbe } from "./ports/network-probe.js";
-import type { Connection } from "./ports/transport.js";
 
 /** Retry naming the network interface this often while it cannot be determined. */
 const RETRY_MS = 60_000;

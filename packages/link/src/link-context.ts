@@ -1,9 +1,7 @@
+import type { Alarms, Clock, Logger } from "@nerves-hub-ts/ports";
 import type { ClientCalls } from "./client-calls.js";
 import type { ResolvedLinkConfig } from "./config.js";
 import type { LinkEvents } from "./link-events.js";
-import type { Alarms } from "./ports/alarms.js";
-import type { Clock } from "./ports/clock.js";
-import type { Logger } from "./ports/logger.js";
 import type { WarnOnce } from "./warn-once.js";
 
 /** What every part of the link shares: config, time, logs, alarms, the app's Client and the events. */

@@ -1,7 +1,8 @@
 // The link's observable side: the state snapshot apps read and the events subscribers receive.
+
+import type { Logger } from "@nerves-hub-ts/ports";
 import { errorText } from "./error-text.js";
 import type { LinkError, LinkEvent, LinkState } from "./link-state.js";
-import type { Logger } from "./ports/logger.js";
 
 /** The state minus `topics`, which are read live from the topic sessions. */
 export type LinkSnapshot = Omit<LinkState, "topics">;

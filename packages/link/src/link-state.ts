@@ -1,4 +1,4 @@
-import type { CloseInfo, ConnectError } from "./ports/transport.js";
+import type { CloseInfo, ConnectError } from "@nerves-hub-ts/ports";
 
 /** Where the link is in its connect / join / back-off cycle. */
 export type LinkStatus =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryNetworkProbe } from "./ports/network-probe.js";
+import { MemoryNetworkProbe } from "./doubles/memory-network-probe.js";
 import { harness, nextAttempt } from "./test-support/harness.js";
 
 describe("network wait", () => {

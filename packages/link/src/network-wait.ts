@@ -1,8 +1,6 @@
 // Before the first attempt only, wait until the hub (or the proxy) accepts a plain TCP connection
 // (device-client.md §1.8), so a device that boots without network does not climb its backoff.
-import type { Clock, TimerHandle } from "./ports/clock.js";
-import type { Logger } from "./ports/logger.js";
-import type { NetworkProbe, ProbeTarget } from "./ports/network-probe.js";
+import type { Clock, Logger, NetworkProbe, ProbeTarget, TimerHandle } from "@nerves-hub-ts/ports";
 
 /** The first probe runs this long after start (nerves_hub_link: 100 ms). */
 const FIRST_PROBE_MS = 100;

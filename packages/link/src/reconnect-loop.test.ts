@@ -1,7 +1,6 @@
+import { AlarmId, IdentityError } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { StaticIdentity } from "./doubles/static-identity.js";
-import { AlarmId } from "./ports/alarms.js";
-import { IdentityError } from "./ports/identity.js";
 import { harness, nextAttempt, settle, startJoined } from "./test-support/harness.js";
 
 describe("reconnect backoff", () => {

@@ -1,6 +1,16 @@
 // Keeps one connection to the hub (device-client.md §1.7): attempt, and after any failure wait out
 // the backoff and attempt again, forever. Whenever an attempt or a connection is abandoned,
 // `generation` moves on, so results that arrive late are ignored.
+
+import type { Credentials, Identity, NetworkProbe, Random, TimerHandle } from "@nerves-hub-ts/ports";
+import {
+  AlarmId,
+  type CloseInfo,
+  ConnectError,
+  type Connection,
+  type Transport,
+  timerDelayMs,
+} from "@nerves-hub-ts/ports";
 import { type BackoffPolicy, exponentialBackoff, listBackoff } from "./backoff.js";
 import { blameClock, ClockHint } from "./clock-hint.js";
 import { connectRequest } from "./connect-request.js";
@@ -9,13 +19,7 @@ import { errorText } from "./error-text.js";
 import type { LinkContext } from "./link-context.js";
 import { classifyClose, classifyConnectError, type LinkError } from "./link-state.js";
 import { NetworkWait, probeTarget } from "./network-wait.js";
-import { AlarmId } from "./ports/alarms.js";
-import type { Random, TimerHandle } from "./ports/clock.js";
-import type { Credentials, Identity } from "./ports/identity.js";
-import type { NetworkProbe } from "./ports/network-probe.js";
-import { type CloseInfo, ConnectError, type Connection, type Transport } from "./ports/transport.js";
 import { baseUrl, loggableUrl } from "./socket-url.js";
-import { timerDelayMs } from "./timer-delay.js";
 
 /** An attempt the transport has not settled this long after its own connect timeout is abandoned. */
 const ATTEMPT_GRACE_MS = 5_000;

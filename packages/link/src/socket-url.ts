@@ -1,7 +1,8 @@
 // Where the websocket goes: host or socket.url, the Identity's path, and the serializer's `vsn`
 // (device-client.md §1.1, §1.2).
+
+import type { Credentials } from "@nerves-hub-ts/ports";
 import { hostUrl, type ResolvedLinkConfig } from "./config.js";
-import type { Credentials } from "./ports/identity.js";
 
 const VSN = { json: "2.0.0", msgpack: "3.0.0" } as const;
 

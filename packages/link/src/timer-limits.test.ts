@@ -1,9 +1,10 @@
 // Delays longer than a Node timer can hold must wait the longest delay it can, not fire at once.
 // ManualClock behaves like Node here: a delay above MAX_TIMER_DELAY_MS fires after 1 ms.
+
+import { MAX_TIMER_DELAY_MS } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./doubles/manual-clock.js";
 import { harness, settle, startJoined } from "./test-support/harness.js";
-import { MAX_TIMER_DELAY_MS } from "./timer-delay.js";
 import { ScriptedStrategy } from "./updates/test-support/scripted-strategy.js";
 import { UpdateController } from "./updates/update-controller.js";
 

@@ -1,14 +1,14 @@
 // One topic on the current connection: join, rejoin after `rejoinAfterMs` when the server errors
 // the channel or refuses the join, and nothing when the server leaves it (device-client.md §9).
-import type { Clock, TimerHandle } from "./ports/clock.js";
+import type { Clock, TimerHandle } from "@nerves-hub-ts/ports";
 import {
   type Channel,
   type Connection,
   JoinError,
   type PushReply,
   type TopicHandlers,
-} from "./ports/transport.js";
-import { timerDelayMs } from "./timer-delay.js";
+  timerDelayMs,
+} from "@nerves-hub-ts/ports";
 
 export interface TopicSessionHooks {
   onMessage(event: string, payload: unknown): void;

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "./ports/logger.js";
+import type { LogFields, Logger } from "@nerves-hub-ts/ports";
 
 /**
  * Logs a warning the first time a given key is seen and only counts repeats at debug level, so a

@@ -1,6 +1,6 @@
 // Turns what Node, OpenSSL and ws report into the link's ConnectError kinds, with messages a
 // person can act on.
-import { ConnectError } from "@nerves-hub-ts/link";
+import { ConnectError } from "@nerves-hub-ts/ports";
 
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]);
 const TCP_CODES = new Set([

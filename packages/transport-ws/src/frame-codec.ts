@@ -1,6 +1,6 @@
 // Phoenix's encode/decode hooks backed by the protocol package's serializers. A frame the serializer
 // rejects is dropped and logged, with repeats of the same error folded into a count.
-import type { Logger } from "@nerves-hub-ts/link";
+import type { Logger } from "@nerves-hub-ts/ports";
 import {
   type Frame,
   jsonSerializer,

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
-import type { Clock, NetworkProbe, ProbeTarget, Random, TimerHandle } from "@nerves-hub-ts/link";
+import type { Clock, NetworkProbe, ProbeTarget, Random, TimerHandle } from "@nerves-hub-ts/ports";
 
 /** The system wall clock and real timers. */
 export const nodeClock: Clock = {

@@ -8,7 +8,7 @@ import {
   type Logger,
   type PushReply,
   type TopicHandlers,
-} from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
 import { PhxEvent } from "@nerves-hub-ts/protocol";
 import type { Socket } from "phoenix";
 import type { PhoenixMessage } from "./frame-codec.js";

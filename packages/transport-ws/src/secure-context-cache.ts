@@ -3,7 +3,7 @@
 // most of a connection's native memory at fleet scale. Contexts are held weakly: a context lives as
 // long as a socket uses it (the TLS handle references it), and its cache entry goes with it.
 import { createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
-import type { TlsOptions } from "@nerves-hub-ts/link";
+import type { TlsOptions } from "@nerves-hub-ts/ports";
 
 const contexts = new Map<string, WeakRef<SecureContext>>();
 const forget = new FinalizationRegistry<string>((key) => {

@@ -1,14 +1,13 @@
 import { createServer, type Socket } from "node:net";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import { MemoryLogger, StaticIdentity } from "@nerves-hub-ts/link/testing";
 import {
   type CloseInfo,
   ConnectError,
   type Connection,
   type ConnectRequest,
   JoinError,
-  MemoryLogger,
-  StaticIdentity,
-} from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
 import { replyFrame } from "@nerves-hub-ts/protocol";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startConnectProxy } from "./test-support/connect-proxy.js";

@@ -14,7 +14,7 @@ import {
   type Logger,
   silentLogger,
   type Transport,
-} from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
 import type { WireData } from "@nerves-hub-ts/protocol";
 import { Socket, type SocketConnectOption } from "phoenix";
 import WebSocket, { type ClientOptions } from "ws";

@@ -3,17 +3,13 @@
 // order. Everything here is wiring; the behaviour lives in the packages and in the files it imports.
 import { mkdir, readFile } from "node:fs/promises";
 import {
-  type Client,
-  type Clock,
   createDeviceLink,
   type DeviceLink,
   type LinkState,
-  type Logger,
   MemoryAlarms,
-  type Random,
   UpdateController,
-  type UpdateEvent,
 } from "@nerves-hub-ts/link";
+import type { Client, Clock, Logger, Random, UpdateEvent } from "@nerves-hub-ts/ports";
 import { nodeClock, nodeRandom, tcpNetworkProbe, wsTransport } from "@nerves-hub-ts/transport-ws";
 import type { AgentConfig } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";

@@ -1,4 +1,5 @@
-import { MAX_TIMER_DELAY_MS, ManualClock, MemoryLogger } from "@nerves-hub-ts/link";
+import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link/testing";
+import { MAX_TIMER_DELAY_MS } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import type { RebootPolicy } from "../config/agent-config.js";
 import { ControlRoom } from "../control/control-room.js";

@@ -1,7 +1,9 @@
 // The reboot policy: reboot at once (nerves_hub_link's behaviour), or ask the controller, who may
 // say "now" or "defer"; a deferred reboot is asked about again when the delay is over. One reboot
 // is pending at a time; further requests join it.
-import { type Clock, type Logger, type TimerHandle, timerDelayMs } from "@nerves-hub-ts/link";
+
+import type { Clock, Logger, TimerHandle } from "@nerves-hub-ts/ports";
+import { timerDelayMs } from "@nerves-hub-ts/ports";
 import type { RebootPolicy } from "../config/agent-config.js";
 import type { ControlRoom } from "../control/control-room.js";
 import type { RebootAnswer } from "../control/protocol.js";

@@ -1,4 +1,5 @@
-import { ManualClock, MemoryLogger, type UpdateOffer } from "@nerves-hub-ts/link";
+import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link/testing";
+import type { UpdateOffer } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import type { UpdatePolicy } from "../config/agent-config.js";
 import { ControlRoom } from "../control/control-room.js";

@@ -1,7 +1,7 @@
 // The update policy as the link's `updateAvailable` hook. `apply` behaves like nerves_hub_link's
 // default client (install anything but the firmware already running); `ask` puts the question to
 // the control socket's controller and falls back to the configured answer when nobody answers.
-import type { Logger, UpdateDecision, UpdateOffer } from "@nerves-hub-ts/link";
+import type { Logger, UpdateDecision, UpdateOffer } from "@nerves-hub-ts/ports";
 import { defaultDecision } from "@nerves-hub-ts/update";
 import type { UpdatePolicy } from "../config/agent-config.js";
 import type { ControlRoom } from "../control/control-room.js";

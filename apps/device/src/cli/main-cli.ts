@@ -1,6 +1,6 @@
 // The `nh-device` command: dispatch, usage text and exit codes. Problems a user can fix (a bad
 // setting, an unreadable certificate, a missing metadata file) print one plain line naming the cause.
-import { IdentityError } from "@nerves-hub-ts/link";
+import { IdentityError } from "@nerves-hub-ts/ports";
 import { AgentConfigError } from "../config/config-error.js";
 import { ControlClientError } from "../control/control-client.js";
 import { ControlSocketError } from "../control/unix-control-server.js";

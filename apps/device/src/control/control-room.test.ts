@@ -1,4 +1,4 @@
-import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link";
+import { ManualClock, MemoryLogger } from "@nerves-hub-ts/link/testing";
 import { describe, expect, it } from "vitest";
 import { flush, joinRoom } from "../test-support/fake-session.js";
 import { ControlRoom } from "./control-room.js";

@@ -1,7 +1,9 @@
 // The control socket's logic, apart from the socket: who is connected in which role, questions to
 // the one controller with a deadline and a fallback answer, events fanned out to everyone who said
 // hello, and requests (status, mark_valid, reboot) from anyone. Time comes from the Clock port.
-import { type Clock, type Logger, type TimerHandle, timerDelayMs } from "@nerves-hub-ts/link";
+
+import type { Clock, Logger, TimerHandle } from "@nerves-hub-ts/ports";
+import { timerDelayMs } from "@nerves-hub-ts/ports";
 import {
   type AgentMessage,
   type AnswerFor,

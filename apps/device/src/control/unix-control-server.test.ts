@@ -2,7 +2,7 @@ import { link, lstat, mkdtemp, rm, stat } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryLogger } from "@nerves-hub-ts/link";
+import { MemoryLogger } from "@nerves-hub-ts/link/testing";
 import { nodeClock } from "@nerves-hub-ts/transport-ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { ControlClient } from "./control-client.js";

@@ -4,7 +4,7 @@
 import { chmod, lstat, mkdir, unlink } from "node:fs/promises";
 import { createConnection, createServer, type Socket } from "node:net";
 import { dirname } from "node:path";
-import type { Logger } from "@nerves-hub-ts/link";
+import type { Logger } from "@nerves-hub-ts/ports";
 import type { ControlRoom, ControlSession } from "./control-room.js";
 import { MAX_LINE_BYTES, parseClientLine } from "./protocol.js";
 

@@ -1,4 +1,4 @@
-import type { FirmwareMetadata } from "@nerves-hub-ts/link";
+import type { FirmwareMetadata } from "@nerves-hub-ts/ports";
 
 /** The running firmware as the agent sees it: join metadata plus its validation state. */
 export interface FirmwareSource extends FirmwareMetadata {

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryStorage } from "@nerves-hub-ts/link";
+import { MemoryStorage } from "@nerves-hub-ts/link/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FirmwareSourceError } from "./firmware-source.js";
 import {

@@ -11,7 +11,7 @@ import {
   sandboxInstaller,
   streamingStrategy,
 } from "@nerves-hub-ts/firmware-fwup";
-import type { FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
+import type { FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { AgentConfig, FirmwareTarget } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
 

@@ -2,7 +2,7 @@
 // image is built. A file without `nerves_fw_validated` counts as validated; `"0"` means the firmware
 // waits for `mark-valid`, which is remembered in the agent's storage for that firmware UUID.
 import { readFile } from "node:fs/promises";
-import type { Storage } from "@nerves-hub-ts/link";
+import type { Storage } from "@nerves-hub-ts/ports";
 import { type FirmwareSource, FirmwareSourceError } from "./firmware-source.js";
 
 /** The keys NervesHub needs to recognise a firmware (device-client.md §3.1). */

@@ -3,7 +3,7 @@
 // number source), or a certificate identity loaded and checked from PEM files or text.
 import { readFile } from "node:fs/promises";
 import type { PemSource } from "@nerves-hub-ts/auth-cert";
-import type { Clock, Identity, IdentityError } from "@nerves-hub-ts/link";
+import type { Clock, Identity, IdentityError } from "@nerves-hub-ts/ports";
 import type { AgentConfig, IdentifierSource } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
 import { CommandError, runShell } from "../system/shell.js";

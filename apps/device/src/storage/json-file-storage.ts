@@ -3,7 +3,7 @@
 // state, never half of one. Writes are serialised so they land in the order they were made.
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Storage } from "@nerves-hub-ts/link";
+import type { Storage } from "@nerves-hub-ts/ports";
 
 export class StorageError extends Error {
   override readonly name = "StorageError";

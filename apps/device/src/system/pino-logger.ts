@@ -1,6 +1,6 @@
 // The link's Logger port on pino: one JSON object per line on stderr (journald and log shippers
 // read it as is), with secret-bearing fields censored whoever logs them.
-import type { Logger } from "@nerves-hub-ts/link";
+import type { Logger } from "@nerves-hub-ts/ports";
 import { type DestinationStream, type Logger as Pino, pino } from "pino";
 
 /** Field paths that must never reach a log line. */

@@ -1,12 +1,7 @@
 // An in-memory world for device and fleet tests: the link's MemoryTransport as the hub, a
 // ManualClock, and an update strategy the test settles by hand.
-import {
-  ManualClock,
-  MemoryTransport,
-  SequenceRandom,
-  type UpdateJob,
-  type UpdateStrategy,
-} from "@nerves-hub-ts/link";
+import { ManualClock, MemoryTransport, SequenceRandom } from "@nerves-hub-ts/link/testing";
+import type { UpdateJob, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { UpdateOutcome } from "@nerves-hub-ts/update";
 import type { DeviceEnvironment, DeviceEvent, SimulatedDevice } from "../simulated-device.js";
 

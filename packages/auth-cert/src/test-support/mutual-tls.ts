@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import * as tls from "node:tls";
-import type { TlsCredentials } from "@nerves-hub-ts/link";
+import type { TlsCredentials } from "@nerves-hub-ts/ports";
 
 export interface HandshakeOutcome {
   /** The server demanded, verified and accepted the client certificate chain. */

@@ -1,4 +1,4 @@
-import type { FirmwareInstaller, InstallRequest, InstallSession, UpdateJob } from "@nerves-hub-ts/link";
+import type { FirmwareInstaller, InstallRequest, InstallSession, UpdateJob } from "@nerves-hub-ts/ports";
 import { installsFromFile } from "../fwup-installer.js";
 
 /**

@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import { lstat, readdir, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { UpdateOffer } from "@nerves-hub-ts/link";
+import type { UpdateOffer } from "@nerves-hub-ts/ports";
 import type { Sha256 } from "@nerves-hub-ts/update";
 
 /** A file-system-safe name for this firmware: its uuid, else the URL's basename (no query). */

@@ -6,8 +6,8 @@
 // installer port, and hashed again if it changed.
 import { mkdir, rename, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
-import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/link";
-import { silentLogger } from "@nerves-hub-ts/link";
+import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
+import { silentLogger } from "@nerves-hub-ts/ports";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
 import { installsFromFile } from "../fwup-installer.js";
 import { nodeSha256 } from "../node-sha256.js";

@@ -5,12 +5,8 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type FirmwareInstaller,
-  MemoryStorage,
-  type UpdateOffer,
-  type UpdateStrategy,
-} from "@nerves-hub-ts/link";
+import { MemoryStorage } from "@nerves-hub-ts/link/testing";
+import type { FirmwareInstaller, UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { failureReason, type UpdateOutcome } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HttpDownloader } from "../http-downloader.js";

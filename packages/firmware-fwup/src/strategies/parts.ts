@@ -14,8 +14,8 @@ import type {
   Storage,
   UpdateJob,
   UpdateStrategy,
-} from "@nerves-hub-ts/link";
-import { silentLogger } from "@nerves-hub-ts/link";
+} from "@nerves-hub-ts/ports";
+import { silentLogger } from "@nerves-hub-ts/ports";
 import {
   classifyPartFile,
   Failure,

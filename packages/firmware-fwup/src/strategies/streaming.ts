@@ -1,6 +1,6 @@
 // StreamingUpdater: the download goes straight into the installer; nothing touches the disk.
 // Progress is fwup's only (`updating`), as upstream.
-import type { Downloader, FirmwareInstaller, UpdateStrategy } from "@nerves-hub-ts/link";
+import type { Downloader, FirmwareInstaller, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { normalizeSha256, type Sha256Factory } from "@nerves-hub-ts/update";
 import { nodeSha256 } from "../node-sha256.js";
 import { beginInstall } from "./begin-install.js";

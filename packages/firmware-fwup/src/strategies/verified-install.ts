@@ -2,7 +2,7 @@
 // the last bytes are held back until the SHA-256 matched, so fwup cannot finish an archive that
 // turns out to be corrupt (fwup stops reading at the zip central directory, so it would not
 // notice damage after it: observed-tokens-and-fwup.md).
-import type { InstallSession } from "@nerves-hub-ts/link";
+import type { InstallSession } from "@nerves-hub-ts/ports";
 import { Failure, type Sha256Factory, UpdateError, type UpdateOutcome } from "@nerves-hub-ts/update";
 
 /** Held back until verified: far more than an fwup archive's central directory and end record. */

@@ -1,7 +1,7 @@
 // Starting the hub for firmware tests, and deterministic firmware bytes.
 import { createHash } from "node:crypto";
 import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
-import type { UpdateOffer } from "@nerves-hub-ts/link";
+import type { UpdateOffer } from "@nerves-hub-ts/ports";
 import { decodeServerMessage } from "@nerves-hub-ts/protocol";
 
 export { firmwareBytes } from "./bytes.js";

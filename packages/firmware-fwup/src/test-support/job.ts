@@ -1,5 +1,5 @@
 // Runs an UpdateStrategy the way the UpdateController does and records what it reported.
-import type { ConnectionInfo, FwupMessage, UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/link";
+import type { ConnectionInfo, FwupMessage, UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { UpdateOutcome } from "@nerves-hub-ts/update";
 
 export interface JobRecord {

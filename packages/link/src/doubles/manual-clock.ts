@@ -1,5 +1,5 @@
-import type { Clock, Random, TimerHandle } from "../ports/clock.js";
-import { MAX_TIMER_DELAY_MS } from "../timer-delay.js";
+import type { Clock, Random, TimerHandle } from "@nerves-hub-ts/ports";
+import { MAX_TIMER_DELAY_MS } from "@nerves-hub-ts/ports";
 
 interface Timer {
   seq: number;

@@ -1,4 +1,4 @@
-import type { Extension, ExtensionPush } from "../ports/extension.js";
+import type { Extension, ExtensionPush } from "@nerves-hub-ts/ports";
 
 /** An Extension that records what the link routes to it and can push; also a test double. */
 export class MemoryExtension implements Extension {

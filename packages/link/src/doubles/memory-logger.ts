@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "../ports/logger.js";
+import type { LogFields, Logger } from "@nerves-hub-ts/ports";
 
 /** One captured log line. */
 export interface LogLine {

@@ -8,7 +8,7 @@ import {
   type PushReply,
   type TopicHandlers,
   type Transport,
-} from "../ports/transport.js";
+} from "@nerves-hub-ts/ports";
 
 /** How the scripted server answers one connect attempt. */
 export type ConnectOutcome =

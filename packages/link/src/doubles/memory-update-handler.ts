@@ -1,5 +1,5 @@
+import type { Push, UpdateEvent, UpdateHandler } from "@nerves-hub-ts/ports";
 import type { ServerPayload } from "@nerves-hub-ts/protocol";
-import type { Push, UpdateEvent, UpdateHandler } from "../ports/updates.js";
 
 /** An UpdateHandler that records what the link routes to it; also a test double. */
 export class MemoryUpdateHandler implements UpdateHandler {

@@ -1,4 +1,4 @@
-import type { Client } from "../ports/client.js";
+import type { Client } from "@nerves-hub-ts/ports";
 
 /** A Client that records every callback and answers the firmware questions as told; also a test double. */
 export class RecordingClient implements Client {

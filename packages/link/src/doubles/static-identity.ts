@@ -1,4 +1,4 @@
-import type { Credentials, Identity, SigningHint } from "../ports/identity.js";
+import type { Credentials, Identity, SigningHint } from "@nerves-hub-ts/ports";
 
 /** An Identity returning fixed credentials and recording the hints it got; also a test double. */
 export class StaticIdentity implements Identity {

@@ -1,17 +1,14 @@
+import type { Client, Extension, Identity, Push, UpdateHandler } from "@nerves-hub-ts/ports";
 import type { LinkConfig } from "../config.js";
 import { createDeviceLink, type DeviceLink } from "../device-link.js";
 import { ManualClock, SequenceRandom } from "../doubles/manual-clock.js";
 import { MemoryLogger } from "../doubles/memory-logger.js";
+import { MemoryNetworkProbe } from "../doubles/memory-network-probe.js";
 import { MemoryTransport } from "../doubles/memory-transport.js";
 import { StaticIdentity } from "../doubles/static-identity.js";
 import type { LinkEvent } from "../link-state.js";
-import { MemoryAlarms } from "../ports/alarms.js";
-import type { Client } from "../ports/client.js";
-import type { Extension } from "../ports/extension.js";
-import { StaticFirmwareMetadata } from "../ports/firmware-metadata.js";
-import type { Identity } from "../ports/identity.js";
-import { MemoryNetworkProbe } from "../ports/network-probe.js";
-import type { Push, UpdateHandler } from "../ports/updates.js";
+import { MemoryAlarms } from "../memory-alarms.js";
+import { StaticFirmwareMetadata } from "../static-firmware-metadata.js";
 
 export const FIRMWARE = {
   nerves_fw_uuid: "8a8b902c-d1a9-58aa-6111-04ab57c2f2a8",

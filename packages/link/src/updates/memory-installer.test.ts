@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import type { FwupMessage } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
-import type { FwupMessage } from "../ports/client.js";
 import { MemoryInstaller } from "./memory-installer.js";
 
 const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);

@@ -1,9 +1,15 @@
 // A FirmwareInstaller that installs nothing: it takes the stream, checks its size and SHA-256
 // against the request and answers like fwup (progress, then OK or ER). It is the in-memory
 // sandbox target for apps and tests; a real device uses the fwup installer from firmware-fwup.
+
+import type {
+  FirmwareInstaller,
+  FwupMessage,
+  InstallRequest,
+  InstallResult,
+  InstallSession,
+} from "@nerves-hub-ts/ports";
 import { Failure, pureSha256 } from "@nerves-hub-ts/update";
-import type { FwupMessage } from "../ports/client.js";
-import type { FirmwareInstaller, InstallRequest, InstallResult, InstallSession } from "../ports/firmware.js";
 
 /** What one finished install received. */
 export interface MemoryInstall {

@@ -1,11 +1,11 @@
+import type { Client, UpdateEvent, UpdateOffer } from "@nerves-hub-ts/ports";
+import { AlarmId } from "@nerves-hub-ts/ports";
 import { deviceTopic, type Outgoing } from "@nerves-hub-ts/protocol";
 import { Failure } from "@nerves-hub-ts/update";
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../doubles/manual-clock.js";
 import { MemoryLogger } from "../doubles/memory-logger.js";
-import { AlarmId, MemoryAlarms } from "../ports/alarms.js";
-import type { Client, UpdateOffer } from "../ports/client.js";
-import type { UpdateEvent } from "../ports/updates.js";
+import { MemoryAlarms } from "../memory-alarms.js";
 import { flush, ScriptedStrategy } from "./test-support/scripted-strategy.js";
 import { UpdateController, type UpdateControllerOptions } from "./update-controller.js";
 

@@ -7,6 +7,18 @@
 // locally: the hub offers the update again after the delay, as with nerves_hub_link. A decision
 // hook that fails, answers nonsense or misses its deadline is reported `rescheduled` with
 // `rescheduleMs`, never applied.
+
+import type {
+  Client,
+  Clock,
+  Push,
+  TimerHandle,
+  UpdateEvent,
+  UpdateHandler,
+  UpdateOffer,
+  UpdateStrategy,
+} from "@nerves-hub-ts/ports";
+import { AlarmId, type Alarms, type Logger, silentLogger, timerDelayMs } from "@nerves-hub-ts/ports";
 import type { ServerPayload } from "@nerves-hub-ts/protocol";
 import {
   currentlyDownloadingUuid,
@@ -22,13 +34,6 @@ import {
   type UpdateOutcome,
   type UpdateState,
 } from "@nerves-hub-ts/update";
-import { AlarmId, type Alarms } from "../ports/alarms.js";
-import type { Client, UpdateOffer } from "../ports/client.js";
-import type { Clock, TimerHandle } from "../ports/clock.js";
-import type { UpdateStrategy } from "../ports/firmware.js";
-import { type Logger, silentLogger } from "../ports/logger.js";
-import type { Push, UpdateEvent, UpdateHandler } from "../ports/updates.js";
-import { timerDelayMs } from "../timer-delay.js";
 
 /** The decision hook's default deadline; a hook that misses it does not apply the update. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 60_000;

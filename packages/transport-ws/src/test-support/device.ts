@@ -1,15 +1,13 @@
 import {
-  type Client,
   createDeviceLink,
   type DeviceLink,
-  type Extension,
-  type Identity,
   type LinkConfig,
   type LinkEvent,
   type LinkState,
-  MemoryLogger,
   StaticFirmwareMetadata,
 } from "@nerves-hub-ts/link";
+import { MemoryLogger } from "@nerves-hub-ts/link/testing";
+import type { Client, Extension, Identity } from "@nerves-hub-ts/ports";
 import { nodeClock, nodeRandom, tcpNetworkProbe } from "../node-ports.js";
 import { wsTransport } from "../ws-transport.js";
 

@@ -1,5 +1,5 @@
+import type { UpdateJob, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { UpdateOutcome } from "@nerves-hub-ts/update";
-import type { UpdateJob, UpdateStrategy } from "../../ports/firmware.js";
 
 /** An UpdateStrategy the test drives by hand: it records each job and settles when told. */
 export class ScriptedStrategy implements UpdateStrategy {

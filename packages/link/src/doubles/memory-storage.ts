@@ -1,9 +1,4 @@
-/** Port: small persistent key-value state (resume bookkeeping, firmware validation flags). */
-export interface Storage {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<void>;
-}
+import type { Storage } from "@nerves-hub-ts/ports";
 
 /** An in-memory Storage; also a test double. */
 export class MemoryStorage implements Storage {
