@@ -7,8 +7,12 @@ import {
   IdentityError,
   type SigningHint,
 } from "@nerves-hub-ts/link";
-import type { KeyDigest } from "./nh1.js";
-import { checkSigningOptions, SigningError, signSharedSecret } from "./sign.js";
+import {
+  checkSigningOptions,
+  type KeyDigest,
+  SigningError,
+  signSharedSecret,
+} from "@nerves-hub-ts/nh1-token";
 
 /** Shared-secret settings, named like nerves_hub_link's `shared_secret:` options. */
 export interface SharedSecretIdentityConfig {
