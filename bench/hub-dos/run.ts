@@ -13,9 +13,9 @@ import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { signSharedSecret } from "../../packages/auth-shared-secret/src/index.js";
 import { RawDevice, rawConnect } from "../../packages/hub/src/test-support/phoenix-device.js";
 import { deviceSocketUpgrade } from "../../packages/hub/src/test-support/raw-request.js";
+import { signSharedSecret } from "../../packages/nh1-token/src/index.js";
 
 const { values } = parseArgs({
   options: {

@@ -7,7 +7,7 @@ const sources = ["src/**/*.ts", "!src/**/*.test.ts", "!src/test-support/**", "!s
 export const targets = {
   protocol: { dir: "packages/protocol", mutate: sources },
   update: { dir: "packages/update", mutate: sources },
-  "auth-shared-secret": { dir: "packages/auth-shared-secret", mutate: sources },
+  "nh1-token": { dir: "packages/nh1-token", mutate: sources },
   downloader: {
     dir: "packages/firmware-fwup",
     mutate: ["src/http-downloader.ts", "src/content-range.ts"],

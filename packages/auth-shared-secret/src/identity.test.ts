@@ -1,8 +1,8 @@
+import { verifySharedSecret } from "@nerves-hub-ts/nh1-token";
+import { OBSERVED_B as device, OBSERVED_A as product } from "@nerves-hub-ts/nh1-token/testing";
 import { IdentityError } from "@nerves-hub-ts/ports";
 import { describe, expect, it } from "vitest";
 import { type SharedSecretIdentityConfig, sharedSecretIdentity } from "./identity.js";
-import { OBSERVED_B as device, OBSERVED_A as product } from "./test-support/vectors.js";
-import { verifySharedSecret } from "./verify.js";
 
 function fakeClock(startMs: number) {
   let nowMs = startMs;

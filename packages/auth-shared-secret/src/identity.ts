@@ -1,14 +1,18 @@
 // The Identity port for shared-secret devices: fresh x-nh-* headers for every connection attempt.
 
 import {
+  checkSigningOptions,
+  type KeyDigest,
+  SigningError,
+  signSharedSecret,
+} from "@nerves-hub-ts/nh1-token";
+import {
   type Clock,
   type Credentials,
   type Identity,
   IdentityError,
   type SigningHint,
 } from "@nerves-hub-ts/ports";
-import type { KeyDigest } from "./nh1.js";
-import { checkSigningOptions, SigningError, signSharedSecret } from "./sign.js";
 
 /** Shared-secret settings, named like nerves_hub_link's `shared_secret:` options. */
 export interface SharedSecretIdentityConfig {

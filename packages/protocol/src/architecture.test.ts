@@ -16,7 +16,7 @@ describe("the dependency rule", () => {
   });
 
   it("actually scanned the domain packages and the core", () => {
-    for (const pkg of ["protocol", "versioning", "update", "link"]) {
+    for (const pkg of ["protocol", "versioning", "update", "nh1-token", "link"]) {
       expect(report.scanned[`packages/${pkg}`], pkg).toBeGreaterThan(0);
     }
   });

@@ -1,17 +1,17 @@
-// Shared-secret authentication (hub-server.md §2.2): the token check itself is auth-shared-secret's;
+// Shared-secret authentication (hub-server.md §2.2): the token check itself is nh1-token's;
 // this file owns the key table, the product-key / device-key identity rules, and what keeps the check
 // from being used to exhaust the hub (bounded PBKDF2 cost, cheap checks first, derivations off the
 // event loop and rationed per client address and per key).
 import {
+  precheckToken,
   type RequestHeaders,
   type VerifyResult,
   verifySharedSecret,
-} from "@nerves-hub-ts/auth-shared-secret";
+} from "@nerves-hub-ts/nh1-token";
 import type { DeviceRecord } from "../devices/device-record.js";
 import type { DeviceRegistry } from "../devices/registry.js";
 import { AttemptLimiter, type RateLimit } from "./attempt-limiter.js";
 import { type DerivationRequest, DerivationsBusyError, KeyDerivations } from "./key-derivations.js";
-import { precheckToken } from "./token-precheck.js";
 
 interface KeyEntry {
   secret: string;

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { redactSharedSecretHeaders } from "@nerves-hub-ts/auth-shared-secret";
+import { redactSharedSecretHeaders } from "@nerves-hub-ts/nh1-token";
 import { type Serializer, serializerForVsn } from "@nerves-hub-ts/protocol";
 import type { WebSocket, WebSocketServer } from "ws";
 import { authenticateCertificate } from "../auth/certificate-auth.js";

@@ -1,7 +1,7 @@
 // Clients that know a product key id but not its secret cannot make the hub spend unbounded CPU:
 // costly parameters are refused outright, derivations are rationed per client address and per key,
 // and honest devices still join while hostile upgrades are under way.
-import { signSharedSecret } from "@nerves-hub-ts/auth-shared-secret";
+import { signSharedSecret } from "@nerves-hub-ts/nh1-token";
 import { describe, expect, it } from "vitest";
 import type { HubEvent } from "../events.js";
 import { type Hub, startHub } from "../hub.js";

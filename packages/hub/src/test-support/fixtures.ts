@@ -1,5 +1,5 @@
-import { signSharedSecret } from "@nerves-hub-ts/auth-shared-secret";
 import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import { signSharedSecret } from "@nerves-hub-ts/nh1-token";
 
 export interface TestPki {
   ca: PemCredential;

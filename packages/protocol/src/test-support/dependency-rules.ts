@@ -4,7 +4,7 @@ import { builtinModules } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 
 /** Pure packages: they import nothing but each other and the allow-listed pure libraries. */
-export const DOMAIN_PACKAGES = ["protocol", "versioning", "update", "ports"];
+export const DOMAIN_PACKAGES = ["protocol", "versioning", "update", "nh1-token", "ports"];
 /** Pure third-party libraries the domain may use (they run in a browser too). */
 export const PURE_LIBRARIES = ["@msgpack/msgpack", "@noble/hashes"];
 /** The application core: no node: builtins, and only domain packages. */

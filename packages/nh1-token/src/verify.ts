@@ -195,7 +195,7 @@ function parseInteger(text: string): bigint | undefined {
 }
 
 /** The three shapes Plug.Crypto's decode accepts: `{data, signed, max_age}`, `{data, signed}`, `%{data:, signed:}`. */
-function tokenFields(term: Term): { data: Term; signed: Term } | undefined {
+export function tokenFields(term: Term): { data: Term; signed: Term } | undefined {
   if (term.type === "tuple" && (term.value.length === 3 || term.value.length === 2)) {
     const [data, signed] = term.value;
     return data && signed ? { data, signed } : undefined;

@@ -2,7 +2,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
 import { base64UrlDecode } from "./base64url.js";
 import { deriveKey, PBKDF2_DIGESTS, saltFor } from "./nh1.js";
-import { SigningError, signSharedSecret } from "./sign.js";
+import { checkSigningOptions, SigningError, signSharedSecret } from "./sign.js";
 import { DEFAULT_ALG, NHP_TEST, VECTORS } from "./test-support/vectors.js";
 
 const sha256 = PBKDF2_DIGESTS.get("sha256");
@@ -60,5 +60,15 @@ describe("signSharedSecret", () => {
       expect.objectContaining({ name: "SigningError", option }),
     );
     expect(() => signSharedSecret({ ...NHP_TEST, ...override })).toThrow(SigningError);
+    expect(() => checkSigningOptions({ ...NHP_TEST, ...override })).toThrow(
+      expect.objectContaining({ name: "SigningError", option }),
+    );
+  });
+
+  it("checks options without signing and accepts every option signSharedSecret accepts", () => {
+    expect(checkSigningOptions({ signedAtSeconds: 0 })).toBeUndefined();
+    expect(() =>
+      checkSigningOptions({ signedAtSeconds: 0, keyDigest: "sha384", keyIterations: 1, keyLength: 1 }),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
-import { signSharedSecret } from "@nerves-hub-ts/auth-shared-secret";
 import { describe, expect, it } from "vitest";
+import { signSharedSecret } from "./sign.js";
 import { precheckToken } from "./token-precheck.js";
 
 const nowMs = 1_735_689_600_000;

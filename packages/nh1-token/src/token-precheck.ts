@@ -1,7 +1,9 @@
 // What can be checked in a shared-secret token before paying for its key derivation: its shape and
 // the age it claims. A token failing here would fail after the derivation too (bad token, bad MAC or
 // bad age), with the same 401, so checking first changes no verdict.
-import { base64UrlDecode, decodeTerm, type Term } from "@nerves-hub-ts/auth-shared-secret";
+import { base64UrlDecode } from "./base64url.js";
+import { decodeTerm, type Term } from "./etf.js";
+import { tokenFields } from "./verify.js";
 
 /** MAC length per protected header (HS256, HS384, HS512). */
 const MAC_BYTES: ReadonlyMap<string, number> = new Map([
@@ -10,10 +12,15 @@ const MAC_BYTES: ReadonlyMap<string, number> = new Map([
   ["SFM1MTI", 64],
 ]);
 
+/** The outcome of precheckToken; for a refused token verifySharedSecret answers 401 too. */
 export type TokenPrecheck =
   | { ok: true }
   | { ok: false; reason: "bad_token" | "bad_payload" | "expired" | "future" };
 
+/**
+ * Checks an `x-nh-signature` token's structure, MAC length, payload and claimed age (against
+ * `nowMs` and `maxAgeSeconds`) without the secret, so a verifier can refuse before deriving a key.
+ */
 export function precheckToken(token: string, nowMs: number, maxAgeSeconds: number): TokenPrecheck {
   const [protectedHeader = "", payloadText = "", macText = "", ...rest] = token.split(".");
   const macBytes = MAC_BYTES.get(protectedHeader);
@@ -27,7 +34,7 @@ export function precheckToken(token: string, nowMs: number, maxAgeSeconds: numbe
     return { ok: false, reason: "bad_token" };
   let signed: Term | undefined;
   try {
-    signed = signedAt(decodeTerm(payload));
+    signed = tokenFields(decodeTerm(payload))?.signed;
   } catch {
     return { ok: false, reason: "bad_payload" };
   }
@@ -38,13 +45,4 @@ export function precheckToken(token: string, nowMs: number, maxAgeSeconds: numbe
   if (signed.value > now) return { ok: false, reason: "future" };
   if (signed.value < now - Math.trunc(maxAgeSeconds * 1000)) return { ok: false, reason: "expired" };
   return { ok: true };
-}
-
-/** The `signed` field of `{data, signed[, max_age]}` or `%{data:, signed:}`. */
-function signedAt(term: Term): Term | undefined {
-  if (term.type === "tuple" && (term.value.length === 2 || term.value.length === 3)) return term.value[1];
-  if (term.type !== "map") return undefined;
-  const field = (name: string) =>
-    term.value.findLast(([key]) => key.type === "atom" && key.value === name)?.[1];
-  return field("data") && field("signed");
 }

@@ -58,7 +58,7 @@ export class SigningError extends Error {
  * HS256 Plug.Crypto token over the ETF term `{identifier, signed_at_ms, 86400}`.
  */
 export function signSharedSecret(opts: SignOptions): SharedSecretHeaders {
-  const { digest, digestName, iterations, length } = checkSigningOptions(opts);
+  const { digest, digestName, iterations, length } = signingParameters(opts);
   const alg = formatAlg(digestName, iterations, length);
   const time = String(opts.signedAtSeconds);
   const derived = deriveKey(digest, opts.secret, saltFor(alg, opts.key, time), iterations, length);
@@ -78,8 +78,16 @@ export function signSharedSecret(opts: SignOptions): SharedSecretHeaders {
   };
 }
 
+/**
+ * Throws the SigningError that signSharedSecret would throw for these options, without signing: lets
+ * a device refuse bad settings when it is configured rather than at its first connection.
+ */
+export function checkSigningOptions(opts: Omit<SignOptions, "key" | "secret" | "identifier">): void {
+  signingParameters(opts);
+}
+
 /** Applies defaults and throws SigningError for options no hub would accept. */
-export function checkSigningOptions(opts: Omit<SignOptions, "key" | "secret" | "identifier">) {
+function signingParameters(opts: Omit<SignOptions, "key" | "secret" | "identifier">) {
   const digestName = opts.keyDigest ?? DEFAULT_KEY_DIGEST;
   const iterations = opts.keyIterations ?? DEFAULT_KEY_ITERATIONS;
   const length = opts.keyLength ?? DEFAULT_KEY_LENGTH;
