@@ -55,7 +55,7 @@ export class MemoryTransport implements Transport {
     } = {},
   ) {}
 
-  /** Queues the outcomes of the next connect attempts (after the queue: accept). */
+  /** Queues the outcomes of the next connect attempts (after the queue: `admit` decides). */
   script(...outcomes: ConnectOutcome[]): this {
     this.outcomes.push(...outcomes);
     return this;
@@ -200,8 +200,7 @@ export class MemoryConnection implements Connection {
   beat(clock: Clock, intervalMs: number): void {
     const tick = () => {
       if (!this.open) return;
-      const sentAt = clock.now();
-      this.heartbeatAnswered(clock.now() - sentAt);
+      this.heartbeatAnswered(0);
       this.heartbeat = clock.setTimeout(tick, intervalMs);
     };
     this.heartbeat = clock.setTimeout(tick, intervalMs);
