@@ -104,7 +104,9 @@ export function installerContract(name: string, setup: () => Promise<InstallerFi
       session.end();
       const result = await verdict(session);
       expect(result).toMatchObject({ ok: false, failure: { kind: "fwup" } });
-      expect(messages.at(-1)).toMatchObject({ type: "error" });
+      // The last message is fwup's ER, saying what the result says.
+      const reason = !result.ok && result.failure.kind === "fwup" ? result.failure.message : undefined;
+      expect(messages.at(-1)).toMatchObject({ type: "error", text: reason });
     });
 
     it("no input at all fails, and the result does not reject", async () => {
