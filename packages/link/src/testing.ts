@@ -1,5 +1,6 @@
-// In-memory doubles of every port the link uses, for tests and simulations. Each one passes its
-// port's contract suite in @nerves-hub-ts/port-contracts, so it behaves like the real adapter.
+// In-memory doubles of every port the link uses, for tests and simulations. Each double of a port
+// with a suite in @nerves-hub-ts/port-contracts passes it (its *.contract.test.ts), so it behaves
+// like the real adapters, which pass the same suite.
 export { ManualClock, SequenceRandom } from "./doubles/manual-clock.js";
 export { MemoryExtension } from "./doubles/memory-extension.js";
 export { type LogLine, MemoryLogger } from "./doubles/memory-logger.js";

@@ -2,7 +2,7 @@
 // never throws; valid frames round-trip through both serializers.
 import { encode as mpEncode } from "@msgpack/msgpack";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type BinarySender, decodeBinaryFrame } from "./binary-frame.js";
 import { isRecord } from "./decode.js";
 import { deviceEvents } from "./device-events.js";
@@ -21,6 +21,8 @@ import {
 } from "./test-support/samples.js";
 
 const RUNS = { numRuns: 10_000 };
+// Thousands of runs are CPU-bound: about a second on an idle core, several on a loaded shared machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const anythingDeep = fc.anything({
   maxDepth: 3,

@@ -4,12 +4,14 @@ import type { NetworkProbe, ProbeTarget } from "@nerves-hub-ts/ports";
 export class MemoryNetworkProbe implements NetworkProbe {
   readonly probes: ProbeTarget[] = [];
   constructor(
-    /** Answers for successive `reachable` calls; the last one repeats. */
-    public reachability: boolean[] = [true],
+    /** Which targets answer: per target, or answers for successive calls (the last one repeats). */
+    public reachability: boolean[] | ((target: ProbeTarget) => boolean) = [true],
+    /** Interface names by local address. */
     public interfaces: Record<string, string> = {},
   ) {}
   async reachable(target: ProbeTarget): Promise<boolean> {
     this.probes.push(target);
+    if (typeof this.reachability === "function") return this.reachability(target);
     const answer = this.reachability.length > 1 ? this.reachability.shift() : this.reachability[0];
     return answer ?? true;
   }

@@ -1,22 +1,24 @@
 import {
   type Channel,
+  type Clock,
   type CloseInfo,
   ConnectError,
   type Connection,
   type ConnectRequest,
   JoinError,
   type PushReply,
+  type TimerHandle,
   type TopicHandlers,
   type Transport,
 } from "@nerves-hub-ts/ports";
 
-/** How the scripted server answers one connect attempt. */
+/** How the peer (or the network) answers one connect attempt. */
 export type ConnectOutcome =
   | { accept: true; localAddress?: string }
   | { refuse: ConnectError }
   | { hang: true };
 
-/** How the scripted server answers a join: an `ok`/`error` reply, or no reply until `replyToJoin`. */
+/** How the peer answers a join: an `ok`/`error` reply, or no reply until `replyToJoin`. */
 export type JoinOutcome = { status: "ok" | "error"; response?: unknown } | "pending";
 
 /** A message the device pushed. */
@@ -27,19 +29,33 @@ export interface Pushed {
 }
 
 /**
- * An in-memory Transport whose "server" a test scripts: refuse or accept connects, answer joins,
- * push server messages, crash channels and drop connections; also a test double.
+ * An in-process Phoenix peer behind the Transport port. Like a hub it accepts connects, answers joins
+ * `ok`, acknowledges leaves and, given a clock, answers heartbeats; its decision hooks (`admit`,
+ * `joinReply`, `pushReply`, `leaveReply`) make it answer otherwise. As the server, a test pushes
+ * messages, replies, crashes or closes channels and drops connections; the network's failures
+ * (refused or hanging connects) can be queued with `script` and `refuse`.
  */
 export class MemoryTransport implements Transport {
   readonly requests: ConnectRequest[] = [];
   readonly connections: MemoryConnection[] = [];
   private outcomes: ConnectOutcome[] = [];
+  /** Decides connects not decided by `script`; default: accept. */
+  admit: (request: ConnectRequest) => ConnectOutcome = () => ({ accept: true });
   /** Decides join replies; default: `ok` with an empty response. */
   joinReply: (topic: string, params: unknown) => JoinOutcome = () => ({ status: "ok", response: {} });
+  /** The server's reply to a push, if it sends one at once (default: none, as for most pushes). */
+  pushReply: (topic: string, event: string, payload: unknown) => PushReply | undefined = () => undefined;
   /** Whether the server acknowledges a leave of `topic` at once (default) or not until `ackLeave`. */
   leaveReply: (topic: string) => "ok" | "pending" = () => "ok";
 
-  /** Queues the outcomes of the next connect attempts (after the queue: accept). */
+  constructor(
+    private readonly options: {
+      /** Runs heartbeats: every `heartbeatIntervalMs` the peer answers one at once (0 ms round trip). */
+      heartbeatClock?: Clock;
+    } = {},
+  ) {}
+
+  /** Queues the outcomes of the next connect attempts (after the queue: `admit` decides). */
   script(...outcomes: ConnectOutcome[]): this {
     this.outcomes.push(...outcomes);
     return this;
@@ -58,11 +74,13 @@ export class MemoryTransport implements Transport {
 
   async connect(request: ConnectRequest): Promise<Connection> {
     this.requests.push(structuredClone(request));
-    const outcome = this.outcomes.shift() ?? { accept: true };
+    const outcome = this.outcomes.shift() ?? this.admit(request);
     if ("refuse" in outcome) throw outcome.refuse;
     if ("hang" in outcome) return new Promise<Connection>(() => {});
     const conn = new MemoryConnection(this, request, outcome.localAddress);
     this.connections.push(conn);
+    const clock = this.options.heartbeatClock;
+    if (clock && request.heartbeatIntervalMs > 0) conn.beat(clock, request.heartbeatIntervalMs);
     return conn;
   }
 }
@@ -76,7 +94,7 @@ interface MemoryChannel {
   leaveAcked?: () => void;
 }
 
-/** One scripted connection. */
+/** One connection, seen from both ends. */
 export class MemoryConnection implements Connection {
   readonly joins: { topic: string; params: unknown }[] = [];
   readonly pushed: Pushed[] = [];
@@ -87,6 +105,7 @@ export class MemoryConnection implements Connection {
   private heartbeatListeners: ((rttMs: number) => void)[] = [];
   private channels: MemoryChannel[] = [];
   private open = true;
+  private heartbeat?: TimerHandle;
   /** Who hears the server's reply to a push, for pushes that asked to. */
   private readonly replyListeners = new WeakMap<
     Pushed,
@@ -131,6 +150,8 @@ export class MemoryConnection implements Connection {
         const pushed = { topic, event, payload: structuredClone(payload) };
         this.pushed.push(pushed);
         if (onReply) this.replyListeners.set(pushed, { channel: ch, listener: onReply });
+        const reply = this.transport.pushReply(topic, event, payload);
+        if (reply) queueMicrotask(() => this.replyToPush(pushed, reply));
         return true;
       },
       leave: () => {
@@ -173,6 +194,16 @@ export class MemoryConnection implements Connection {
 
   onHeartbeat(listener: (rttMs: number) => void): void {
     this.heartbeatListeners.push(listener);
+  }
+
+  /** @internal Sends a heartbeat every `intervalMs` on `clock`; the peer answers each at once. */
+  beat(clock: Clock, intervalMs: number): void {
+    const tick = () => {
+      if (!this.open) return;
+      this.heartbeatAnswered(0);
+      this.heartbeat = clock.setTimeout(tick, intervalMs);
+    };
+    this.heartbeat = clock.setTimeout(tick, intervalMs);
   }
 
   /** The server answers a heartbeat; the transport measured `rttMs`. */
@@ -233,6 +264,7 @@ export class MemoryConnection implements Connection {
 
   private shutdown(): void {
     this.open = false;
+    this.heartbeat?.cancel();
     for (const c of this.channels) {
       if (c.state === "joining") c.state = "gone";
       c.settle?.({ status: "ok" });

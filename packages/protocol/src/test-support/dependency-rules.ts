@@ -9,6 +9,9 @@ export const DOMAIN_PACKAGES = ["protocol", "versioning", "update", "nh1-token",
 export const PURE_LIBRARIES = ["@msgpack/msgpack", "@noble/hashes"];
 /** The application core: no node: builtins, and only domain packages. */
 export const CORE_PACKAGE = "link";
+/** Test support every implementation of a port runs: it may import only the ports and vitest. */
+export const CONTRACT_PACKAGES = ["port-contracts"];
+const CONTRACT_IMPORTS = ["@nerves-hub-ts/ports", "vitest"];
 const SCOPE = "@nerves-hub-ts/";
 /** The apps, by name, even before their directories exist. */
 const KNOWN_APPS = [`${SCOPE}device`, `${SCOPE}simulator`];
@@ -129,6 +132,7 @@ export function checkDependencyRules(root: string): RuleReport {
     const pkgDir = resolve(root, kind, dir);
     const isDomain = kind === "packages" && DOMAIN_PACKAGES.includes(dir);
     const isCore = kind === "packages" && dir === CORE_PACKAGE;
+    const isContract = kind === "packages" && CONTRACT_PACKAGES.includes(dir);
     const label = `${kind}/${dir}`;
     const files = sourceFiles(join(pkgDir, "src"));
     scanned[label] = files.length;
@@ -143,6 +147,13 @@ export function checkDependencyRules(root: string): RuleReport {
         const ownApp = kind === "apps" && relativeTarget?.startsWith(pkgDir + sep);
         if (appNames.has(packageOf(spec)) || (relativeTarget?.startsWith(appsDir + sep) && !ownApp)) {
           say("nothing may import an app");
+          continue;
+        }
+        if (production && isContract) {
+          const outside = relativeTarget !== undefined && !relativeTarget.startsWith(pkgDir + sep);
+          if (outside || (relativeTarget === undefined && !CONTRACT_IMPORTS.includes(packageOf(spec)))) {
+            say("a contract package may import only the ports and vitest");
+          }
           continue;
         }
         if (!production || !(isDomain || isCore)) continue;
@@ -164,7 +175,7 @@ export function checkDependencyRules(root: string): RuleReport {
       }
     }
 
-    if (isDomain || isCore) {
+    if (isDomain || isCore || isContract) {
       let deps: Record<string, string> = {};
       try {
         deps =
@@ -174,7 +185,9 @@ export function checkDependencyRules(root: string): RuleReport {
         // No package.json: nothing declared, nothing to check.
       }
       for (const dep of Object.keys(deps)) {
-        const allowed = domainNames.includes(dep) || (isDomain && PURE_LIBRARIES.includes(dep));
+        const allowed = isContract
+          ? CONTRACT_IMPORTS.includes(dep)
+          : domainNames.includes(dep) || (isDomain && PURE_LIBRARIES.includes(dep));
         if (!allowed) violations.push(`${relative(root, join(pkgDir, "package.json"))} depends on "${dep}"`);
       }
     }
