@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { fwupInstaller, HttpDownloader, streamingStrategy } from "../../packages/firmware-fwup/src/index.js";
+import { nodeSha256 } from "../../packages/platform-node/src/index.js";
 
 const [mode, url, sizeText, checksum] = process.argv.slice(2);
 if (!mode || !url || !sizeText || !checksum)
@@ -43,6 +44,7 @@ async function agent(): Promise<number> {
       commandPrefix: [FWUP_SINK],
       env: { FAKE_FWUP_SIZE: String(size), BENCH_SINK_STATS: stats },
     }),
+    hash: nodeSha256,
   });
   const outcome = await strategy.run({
     offer: { firmware_url: url as string, firmware_meta: { uuid: "bench" }, size, checksum },

@@ -14,5 +14,4 @@ export type {
   Role,
   UpdateAnswer,
 } from "./control/protocol.js";
-export { JsonFileStorage, StorageError } from "./storage/json-file-storage.js";
 export { AGENT_VERSION } from "./version.js";

@@ -15,7 +15,8 @@ import {
   UpdateController,
 } from "@nerves-hub-ts/link";
 import { MemoryLogger } from "@nerves-hub-ts/link/testing";
-import { nodeClock, nodeRandom, wsTransport } from "@nerves-hub-ts/transport-ws";
+import { nodeClock, nodeRandom, nodeSha256 } from "@nerves-hub-ts/platform-node";
+import { wsTransport } from "@nerves-hub-ts/transport-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fwupInstaller } from "./fwup-installer.js";
 import { HttpDownloader } from "./http-downloader.js";
@@ -102,6 +103,7 @@ describe("an update pushed by the hub", () => {
                   FAKE_FWUP_OUTPUT: output,
                 }),
               }),
+              hash: nodeSha256,
             }),
           }),
       },

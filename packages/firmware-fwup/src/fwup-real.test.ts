@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fwupInstaller } from "./fwup-installer.js";
 import { FwupRunner } from "./fwup-runner.js";
@@ -80,6 +81,7 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
         const deps = {
           downloader: new HttpDownloader({ proxy: null }),
           installer: fwupInstaller({ devpath: image, task: "upgrade" }),
+          hash: nodeSha256,
         };
         const cacheDir = join(dir, `${kind}-cache`);
         const strategy =
@@ -112,6 +114,7 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
           downloader: new HttpDownloader({ proxy: null }),
           installer: fwupInstaller({ devpath: image, task: "upgrade" }),
           cacheDir: join(dir, `cache-${kind}`),
+          hash: nodeSha256,
         };
         const strategy = { streaming: streamingStrategy, caching: cachingStrategy, parts: partsStrategy }[
           kind

@@ -16,7 +16,6 @@ export {
 } from "./fwup-installer.js";
 export { FwupRunner, type FwupRunnerOptions } from "./fwup-runner.js";
 export { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";
-export { nodeSha256 } from "./node-sha256.js";
 export { redactUrl } from "./redact.js";
 export { type SandboxInstallerOptions, sandboxInstaller } from "./sandbox-installer.js";
 export { CACHE_FOLDER } from "./strategies/cache-files.js";

@@ -26,6 +26,7 @@ export {
 } from "./identity.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
 export type { NetworkProbe, ProbeTarget } from "./network-probe.js";
+export type { Sha256, Sha256Factory } from "./sha256.js";
 export type { Storage } from "./storage.js";
 export { MAX_TIMER_DELAY_MS, timerDelayMs } from "./timer-delay.js";
 export {

@@ -4,10 +4,10 @@ import { createCa, createDeviceCert, createServerCert, type PemCredential } from
 import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
 import type { LinkConfig } from "@nerves-hub-ts/link";
 import { MemoryExtension } from "@nerves-hub-ts/link/testing";
+import { nodeClock } from "@nerves-hub-ts/platform-node";
 import type { Extension } from "@nerves-hub-ts/ports";
 import { consoleTopic, deviceTopic } from "@nerves-hub-ts/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { nodeClock } from "./node-ports.js";
 import { startDevice, type TestDevice } from "./test-support/device.js";
 
 const PRODUCT_KEY = "nhp_integration-key";

@@ -2,10 +2,10 @@
 // shared-secret devices (the hub creates each on its first connect).
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
 import { type Hub, startHub } from "@nerves-hub-ts/hub";
+import { nodeClock } from "@nerves-hub-ts/platform-node";
 import { transportContract } from "@nerves-hub-ts/port-contracts";
 import type { ConnectRequest } from "@nerves-hub-ts/ports";
 import { afterAll, beforeAll } from "vitest";
-import { nodeClock } from "./node-ports.js";
 import { FIRMWARE } from "./test-support/device.js";
 import { wsTransport } from "./ws-transport.js";
 

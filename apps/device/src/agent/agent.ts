@@ -9,20 +9,25 @@ import {
   MemoryAlarms,
   UpdateController,
 } from "@nerves-hub-ts/link";
+import {
+  type FirmwareSource,
+  fwPrintenvSource,
+  fwupVersionProbe,
+  JsonFileStorage,
+  metadataFileSource,
+  nodeClock,
+  nodeRandom,
+  runShell,
+  tcpNetworkProbe,
+} from "@nerves-hub-ts/platform-node";
 import type { Client, Clock, Logger, Random, UpdateEvent } from "@nerves-hub-ts/ports";
-import { nodeClock, nodeRandom, tcpNetworkProbe, wsTransport } from "@nerves-hub-ts/transport-ws";
+import { wsTransport } from "@nerves-hub-ts/transport-ws";
 import type { AgentConfig } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
 import { ControlRoom } from "../control/control-room.js";
 import { type ControlServer, listenControlSocket } from "../control/unix-control-server.js";
-import type { FirmwareSource } from "../firmware/firmware-source.js";
 import { checkFirmwareTarget, updateStrategy } from "../firmware/firmware-target.js";
-import { fwPrintenvSource } from "../firmware/fw-printenv-source.js";
-import { fwupVersionProbe } from "../firmware/fwup-version.js";
-import { metadataFileSource } from "../firmware/metadata-file-source.js";
 import { deviceIdentity } from "../identity/device-identity.js";
-import { JsonFileStorage } from "../storage/json-file-storage.js";
-import { runShell } from "../system/shell.js";
 import { AGENT_VERSION } from "../version.js";
 import { RebootCoordinator, type RebootReason } from "./reboot-coordinator.js";
 import { updateDecider } from "./update-decider.js";

@@ -1,11 +1,10 @@
 // The `nh-device` command: dispatch, usage text and exit codes. Problems a user can fix (a bad
 // setting, an unreadable certificate, a missing metadata file) print one plain line naming the cause.
+import { FirmwareSourceError, StorageError } from "@nerves-hub-ts/platform-node";
 import { IdentityError } from "@nerves-hub-ts/ports";
 import { AgentConfigError } from "../config/config-error.js";
 import { ControlClientError } from "../control/control-client.js";
 import { ControlSocketError } from "../control/unix-control-server.js";
-import { FirmwareSourceError } from "../firmware/firmware-source.js";
-import { StorageError } from "../storage/json-file-storage.js";
 import { AGENT_VERSION } from "../version.js";
 import { parseArgv, UsageError } from "./argv.js";
 import type { CliIo } from "./io.js";

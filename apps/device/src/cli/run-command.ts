@@ -1,8 +1,8 @@
 // `nh-device run`: load the configuration, build the agent, serve until SIGTERM/SIGINT, stop cleanly.
+import { pinoLogger } from "@nerves-hub-ts/platform-node";
 import { createAgent } from "../agent/agent.js";
 import { loadConfig } from "../config/load-config.js";
 import { printableConfig } from "../config/print-config.js";
-import { pinoLogger } from "../system/pino-logger.js";
 import type { ParsedArgs } from "./argv.js";
 import type { CliIo } from "./io.js";
 

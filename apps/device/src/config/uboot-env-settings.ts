@@ -2,7 +2,7 @@
 // in the U-Boot environment when its configuration has none, and names a shared-secret device by the
 // board's serial number. This fills the settings that nothing else set from those variables, each with
 // the variable as its source: the file, the environment and flags still win.
-import { readUbootEnv } from "../firmware/fw-printenv-source.js";
+import { readUbootEnv } from "@nerves-hub-ts/platform-node";
 import type { SettingValues } from "./load-config.js";
 import { parseTextValue } from "./setting-value.js";
 import { SETTINGS_BY_KEY } from "./settings.js";

@@ -3,7 +3,7 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryLogger } from "@nerves-hub-ts/link/testing";
-import { nodeClock } from "@nerves-hub-ts/transport-ws";
+import { nodeClock } from "@nerves-hub-ts/platform-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ControlClient } from "./control-client.js";
 import { ControlRoom } from "./control-room.js";

@@ -11,6 +11,7 @@ import {
   sandboxInstaller,
   streamingStrategy,
 } from "@nerves-hub-ts/firmware-fwup";
+import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import type { FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { AgentConfig, FirmwareTarget } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
@@ -65,10 +66,10 @@ export function updateStrategy({ config, caPem, logger, userAgent }: StrategyInp
   const installer = firmwareInstaller(config.target, logger);
   switch (config.updater) {
     case "streaming":
-      return streamingStrategy({ downloader, installer });
+      return streamingStrategy({ downloader, installer, hash: nodeSha256 });
     case "caching":
-      return cachingStrategy({ downloader, installer, cacheDir: config.cacheDir, logger });
+      return cachingStrategy({ downloader, installer, cacheDir: config.cacheDir, logger, hash: nodeSha256 });
     case "parts":
-      return partsStrategy({ downloader, installer, cacheDir: config.cacheDir, logger });
+      return partsStrategy({ downloader, installer, cacheDir: config.cacheDir, logger, hash: nodeSha256 });
   }
 }

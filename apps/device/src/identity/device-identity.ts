@@ -3,10 +3,10 @@
 // number source), or a certificate identity loaded and checked from PEM files or text.
 import { readFile } from "node:fs/promises";
 import type { PemSource } from "@nerves-hub-ts/auth-cert";
+import { CommandError, runShell } from "@nerves-hub-ts/platform-node";
 import type { Clock, Identity, IdentityError } from "@nerves-hub-ts/ports";
 import type { AgentConfig, IdentifierSource } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
-import { CommandError, runShell } from "../system/shell.js";
 
 /** The identifier's text, trimmed; a missing file, failing command or empty result names its setting. */
 export async function readIdentifier(source: IdentifierSource): Promise<string> {

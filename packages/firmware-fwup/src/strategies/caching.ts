@@ -10,7 +10,6 @@ import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@ner
 import { silentLogger } from "@nerves-hub-ts/ports";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
 import { installsFromFile } from "../fwup-installer.js";
-import { nodeSha256 } from "../node-sha256.js";
 import { type OpenWritableFile, openNodeFile } from "../writable-file.js";
 import { beginInstall } from "./begin-install.js";
 import {
@@ -32,14 +31,15 @@ export interface CachingStrategyOptions {
   installer: FirmwareInstaller;
   /** Default upstream: /data/nerves_hub_link/firmware. */
   cacheDir: string;
-  hash?: Sha256Factory;
+  /** Verifies the firmware: `nodeSha256` from @nerves-hub-ts/platform-node on Node, or `pureSha256`. */
+  hash: Sha256Factory;
   logger?: Logger;
   /** How the download is written; default the local file system. */
   openFile?: OpenWritableFile;
 }
 
 export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy {
-  const hashFactory = options.hash ?? nodeSha256;
+  const hashFactory = options.hash;
   const log = options.logger ?? silentLogger;
   return {
     name: "caching",

@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStorage } from "@nerves-hub-ts/link/testing";
+import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import type { FirmwareInstaller, UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { failureReason, type UpdateOutcome } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -48,9 +49,10 @@ interface Setup {
 function strategy(kind: Kind, s: Setup): UpdateStrategy {
   const downloader = new HttpDownloader({ retryDelayMs: 1, maxRetryDelayMs: 5, proxy: null });
   const { cacheDir, installer, openFile, storage } = s;
-  if (kind === "streaming") return streamingStrategy({ downloader, installer });
-  if (kind === "caching") return cachingStrategy({ downloader, installer, cacheDir, openFile });
-  return partsStrategy({ downloader, installer, cacheDir, openFile, storage });
+  if (kind === "streaming") return streamingStrategy({ downloader, installer, hash: nodeSha256 });
+  if (kind === "caching")
+    return cachingStrategy({ downloader, installer, cacheDir, openFile, hash: nodeSha256 });
+  return partsStrategy({ downloader, installer, cacheDir, openFile, storage, hash: nodeSha256 });
 }
 
 /** Every file under `dir`, relative to it. */

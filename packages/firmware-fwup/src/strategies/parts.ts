@@ -29,7 +29,6 @@ import {
   type Span,
   UpdateError,
 } from "@nerves-hub-ts/update";
-import { nodeSha256 } from "../node-sha256.js";
 import { type OpenWritableFile, openNodeFile, type WritableFile } from "../writable-file.js";
 import { beginInstall } from "./begin-install.js";
 import {
@@ -56,7 +55,8 @@ export interface PartsStrategyOptions {
   maxPartAttempts?: number;
   /** Ranges fetched at once. Default 1. */
   maxConcurrentParts?: number;
-  hash?: Sha256Factory;
+  /** Verifies the firmware: `nodeSha256` from @nerves-hub-ts/platform-node on Node, or `pureSha256`. */
+  hash: Sha256Factory;
   logger?: Logger;
   /**
    * Remembers which parts were verified, so a restart trusts them (when their files still have the
@@ -82,7 +82,7 @@ interface PartsRecord {
 const partFile = (index: number) => `part-${String(index).padStart(5, "0")}`;
 
 export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
-  const hashFactory = options.hash ?? nodeSha256;
+  const hashFactory = options.hash;
   const log = options.logger ?? silentLogger;
   const maxAttempts = options.maxPartAttempts ?? 3;
   return {

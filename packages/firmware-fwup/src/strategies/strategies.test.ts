@@ -5,12 +5,12 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MemoryStorage } from "@nerves-hub-ts/link/testing";
+import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import type { UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { Sha256Factory } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fwupInstaller } from "../fwup-installer.js";
 import { HttpDownloader } from "../http-downloader.js";
-import { nodeSha256 } from "../node-sha256.js";
 import { fakeFwup } from "../test-support/fwup-bin.js";
 import {
   type FirmwareHub,
@@ -51,6 +51,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The hash every strategy here verifies with. */
+const hash = nodeSha256;
 const downloader = () => new HttpDownloader({ retryDelayMs: 1, maxRetryDelayMs: 5, proxy: null });
 /** The stand-in fwup: it takes SIZE bytes, writes them to `output` and says OK (it does not hash). */
 const installer = () =>
@@ -61,9 +63,9 @@ const installer = () =>
 
 type Kind = "streaming" | "caching" | "parts";
 const make: Record<Kind, () => UpdateStrategy> = {
-  streaming: () => streamingStrategy({ downloader: downloader(), installer: installer() }),
-  caching: () => cachingStrategy({ downloader: downloader(), installer: installer(), cacheDir }),
-  parts: () => partsStrategy({ downloader: downloader(), installer: installer(), cacheDir }),
+  streaming: () => streamingStrategy({ downloader: downloader(), installer: installer(), hash }),
+  caching: () => cachingStrategy({ downloader: downloader(), installer: installer(), cacheDir, hash }),
+  parts: () => partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, hash }),
 };
 const offer = (): UpdateOffer => offerFor(h.hub, uuid);
 const installed = async () => new Uint8Array(await readFile(output));
@@ -170,7 +172,7 @@ describe("parts strategy specifics", () => {
   it("gives up after maxPartAttempts when a part never verifies", async () => {
     h.hub.injectFault({ firmwareUuid: uuid }, { corruptByteAt: 2 * MiB + 5 });
     const r = await runJob(
-      partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, maxPartAttempts: 3 }),
+      partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, maxPartAttempts: 3, hash }),
       offer(),
     );
     expect(r.outcome).toEqual({
@@ -183,7 +185,13 @@ describe("parts strategy specifics", () => {
   it("fetches parallel ranges (longest run halved, as upstream) and still installs the exact file", async () => {
     const ranges = newRanges();
     const r = await runJob(
-      partsStrategy({ downloader: downloader(), installer: installer(), cacheDir, maxConcurrentParts: 3 }),
+      partsStrategy({
+        downloader: downloader(),
+        installer: installer(),
+        cacheDir,
+        maxConcurrentParts: 3,
+        hash,
+      }),
       offer(),
     );
     expect(r.outcome).toEqual({ ok: true });
@@ -199,7 +207,7 @@ describe("parts strategy specifics", () => {
     "skips the download when every part is already verified on disk",
     async () => {
       await stoppedWhileInstalling(
-        partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir }),
+        partsStrategy({ downloader: downloader(), installer: stuckInstaller(), cacheDir, hash }),
       );
       const ranges = newRanges();
       const r = await runJob(make.parts(), offer());
@@ -336,7 +344,12 @@ describe("caching strategy install", () => {
 
   it("hands fwup the file it verified (-i) instead of streaming it again", async () => {
     const argsFile = join(dir, "args.json");
-    const strategy = cachingStrategy({ downloader: downloader(), installer: recording(argsFile), cacheDir });
+    const strategy = cachingStrategy({
+      downloader: downloader(),
+      installer: recording(argsFile),
+      cacheDir,
+      hash,
+    });
     const r = await runJob(strategy, offer());
     expect(r.outcome).toEqual({ ok: true });
     const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
@@ -413,8 +426,8 @@ describe.each(["caching", "parts"] as const)("%s strategy: the downloaded firmwa
   const storage = new MemoryStorage();
   const strategy = (installer: ReturnType<typeof fwupInstaller>) =>
     kind === "caching"
-      ? cachingStrategy({ downloader: downloader(), installer, cacheDir })
-      : partsStrategy({ downloader: downloader(), installer, cacheDir, storage });
+      ? cachingStrategy({ downloader: downloader(), installer, cacheDir, hash })
+      : partsStrategy({ downloader: downloader(), installer, cacheDir, storage, hash });
 
   it("is removed once installed", async () => {
     expect((await runJob(strategy(installer()), offer())).outcome).toEqual({ ok: true });
@@ -438,7 +451,7 @@ describe("stopping the agent", () => {
   it.each(["caching", "parts"] as const)(
     "stops a %s update stopped just as its download completes",
     async (kind) => {
-      const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+      const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir, hash };
       // The stop comes before the install has begun (the strategy is between download and install).
       const job: { abort?: () => void } = {};
       const started = startJob(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps), offer(), {
@@ -453,7 +466,7 @@ describe("stopping the agent", () => {
   );
 
   it.each(["caching", "parts"] as const)("stops a %s install that fwup is not consuming", async (kind) => {
-    const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir };
+    const deps = { downloader: downloader(), installer: stuckInstaller(), cacheDir, hash };
     const r = await stoppedWhileInstalling(kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps));
     expect(r.outcome).toEqual({ ok: false, failure: { kind: "unexpected", message: "update stopped" } });
     // What was downloaded stays for the restart.
@@ -477,6 +490,7 @@ describe("streaming strategy", () => {
         devpath: join(dir, "disk.img"),
         ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_UNSIGNED: "1" }),
       }),
+      hash,
     });
     const r = await runJob(strategy, offer(), [key]);
     expect(r.outcome).toEqual({

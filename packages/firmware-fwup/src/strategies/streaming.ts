@@ -2,14 +2,14 @@
 // Progress is fwup's only (`updating`), as upstream.
 import type { Downloader, FirmwareInstaller, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { normalizeSha256, type Sha256Factory } from "@nerves-hub-ts/update";
-import { nodeSha256 } from "../node-sha256.js";
 import { beginInstall } from "./begin-install.js";
 import { installVerified } from "./verified-install.js";
 
 export interface StreamingStrategyOptions {
   downloader: Downloader;
   installer: FirmwareInstaller;
-  hash?: Sha256Factory;
+  /** Verifies the firmware: `nodeSha256` from @nerves-hub-ts/platform-node on Node, or `pureSha256`. */
+  hash: Sha256Factory;
 }
 
 export function streamingStrategy(options: StreamingStrategyOptions): UpdateStrategy {
@@ -25,10 +25,7 @@ export function streamingStrategy(options: StreamingStrategyOptions): UpdateStra
         signal: job.signal,
         onConnection: (c) => job.onConnection(c),
       });
-      return installVerified(
-        { chunks, session, size: offer.size, checksum, hash: options.hash ?? nodeSha256 },
-        job.signal,
-      );
+      return installVerified({ chunks, session, size: offer.size, checksum, hash: options.hash }, job.signal);
     },
   };
 }

@@ -7,8 +7,8 @@ import {
   StaticFirmwareMetadata,
 } from "@nerves-hub-ts/link";
 import { MemoryLogger } from "@nerves-hub-ts/link/testing";
+import { nodeClock, nodeRandom, tcpNetworkProbe } from "@nerves-hub-ts/platform-node";
 import type { Client, Extension, Identity } from "@nerves-hub-ts/ports";
-import { nodeClock, nodeRandom, tcpNetworkProbe } from "../node-ports.js";
 import { wsTransport } from "../ws-transport.js";
 
 export const FIRMWARE = {

@@ -1,7 +1,7 @@
 // Firmware metadata from the U-Boot environment, read with `fw_printenv` the way a Nerves system lays
 // it out: `nerves_fw_active` names the slot (`a`), the slot's keys are `a.nerves_fw_uuid`, … and go
 // into the join without the prefix (device-client.md §3.1); validation follows nerves_runtime.
-import { CommandError, runShell, shellQuote } from "../system/shell.js";
+import { CommandError, runShell, shellQuote } from "../shell.js";
 import { type FirmwareSource, FirmwareSourceError } from "./firmware-source.js";
 
 export interface FwPrintenvOptions {

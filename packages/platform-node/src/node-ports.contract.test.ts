@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { clockContract, networkProbeContract, randomContract } from "@nerves-hub-ts/port-contracts";
-import { nodeClock, nodeRandom, tcpNetworkProbe } from "./node-ports.js";
+import { nodeClock, nodeRandom } from "./clock.js";
+import { tcpNetworkProbe } from "./network-probe.js";
 
 /** Real time passes; the slack covers timers that fire a millisecond early. */
 clockContract("nodeClock", async () => ({

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryStorage } from "@nerves-hub-ts/link/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JsonFileStorage } from "../json-file-storage.js";
 import { FirmwareSourceError } from "./firmware-source.js";
 import {
   activeSlotMetadata,
@@ -124,20 +124,23 @@ describe("metadata file", () => {
   it("joins with the file's keys; validated unless it says nerves_fw_validated 0", async () => {
     const path = join(dir, "fw.json");
     await writeFile(path, JSON.stringify({ ...meta, nerves_fw_validated: "0" }));
-    const storage = new MemoryStorage();
+    const storage = await JsonFileStorage.open(join(dir, "state-validated"));
     const source = metadataFileSource({ path, storage, fwupVersion: noFwup });
     await source.check();
     expect(await source.metadata()).toEqual(meta);
     expect(await source.validated()).toBe(false);
     await source.markValid();
     expect(await source.validated()).toBe(true);
+    // The mark outlives a restart of the agent.
+    const reopened = await JsonFileStorage.open(join(dir, "state-validated"));
+    expect(await metadataFileSource({ path, storage: reopened, fwupVersion: noFwup }).validated()).toBe(true);
     // A new firmware with the flag set starts unvalidated again.
     await writeFile(path, JSON.stringify({ ...meta, nerves_fw_uuid: "u-2", nerves_fw_validated: "0" }));
     expect(await source.validated()).toBe(false);
   });
 
   it("names what is wrong with the file", async () => {
-    const storage = new MemoryStorage();
+    const storage = await JsonFileStorage.open(join(dir, "state-errors"));
     const at = async (name: string, content: string | undefined) => {
       const path = join(dir, name);
       if (content !== undefined) await writeFile(path, content);
