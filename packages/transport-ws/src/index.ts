@@ -1,4 +1,2 @@
-export { classifyConnectFailure, httpRefusal, ProxyTunnelError } from "./connect-error.js";
-export { interfaceOwning, nodeClock, nodeRandom, tcpNetworkProbe } from "./node-ports.js";
-export { proxyFor, TunnelAgent } from "./proxy-tunnel.js";
+export { nodeClock, nodeRandom, tcpNetworkProbe } from "./node-ports.js";
 export { type WsTransportOptions, wsTransport } from "./ws-transport.js";
