@@ -5,8 +5,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
-import { createCa, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import { type DeviceReportEvent, type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
+import type { PemCredential } from "@nerves-hub-ts/dev-pki";
+import type { DeviceReportEvent, Hub, HubEvent } from "@nerves-hub-ts/hub";
+import { firmwareBytes, startTestHub } from "@nerves-hub-ts/hub/testing";
 import {
   createDeviceLink,
   type DeviceLink,
@@ -22,7 +23,6 @@ import { fwupInstaller } from "./fwup-installer.js";
 import { HttpDownloader } from "./http-downloader.js";
 import { streamingStrategy } from "./strategies/streaming.js";
 import { fakeFwup } from "./test-support/fwup-bin.js";
-import { firmwareBytes } from "./test-support/hub-firmware.js";
 
 const PRODUCT_KEY = "nhp_e2e-update-key";
 const PRODUCT_SECRET = "e2e-update-secret-0123456789abcdefghijklmnop";
@@ -41,11 +41,12 @@ let dir: string;
 const events: HubEvent[] = [];
 
 beforeAll(async () => {
-  ca = await createCa({ commonName: "e2e CA" });
-  const server = await createServerCert(ca, { commonName: "127.0.0.1" });
-  hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-  hub.addSigningKey(SIGNING_KEY);
+  const testHub = await startTestHub({
+    tls: true,
+    productKey: { key: PRODUCT_KEY, secret: PRODUCT_SECRET },
+    signingKeys: [SIGNING_KEY],
+  });
+  ({ hub, ca } = testHub);
   hub.on("event", (e) => events.push(e));
   dir = await mkdtemp(join(tmpdir(), "e2e-update-"));
 });

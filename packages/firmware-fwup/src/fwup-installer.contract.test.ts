@@ -1,37 +1,23 @@
 // The fwup installer runs the FirmwareInstaller contract with the real fwup when it is on PATH
 // (a signed archive built by fwup itself), and with the stand-in fwup script otherwise.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firmwareBytes, sha256Hex, type TestFirmware, testFirmware } from "@nerves-hub-ts/hub/testing";
 import { installerContract } from "@nerves-hub-ts/port-contracts";
 import { afterAll, beforeAll } from "vitest";
 import { fwupInstaller } from "./fwup-installer.js";
-import { firmwareBytes } from "./test-support/bytes.js";
 import { fakeFwup, hasFwup } from "./test-support/fwup-bin.js";
-import { sha256Hex } from "./test-support/hub-firmware.js";
 
-const payload = firmwareBytes(300_000, 5);
-const CONF = `
-meta-product = "nerves-hub-ts contract"
-meta-version = "1.0.0"
-file-resource data.bin { host-path = "data.bin" }
-task upgrade { on-resource data.bin { raw_write(0) } }
-`;
+let payload = firmwareBytes(300_000, 5);
 let dir: string;
-let signed: Uint8Array;
-let publicKey: string;
+let firmware: TestFirmware;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "fwup-contract-"));
   if (!hasFwup) return;
-  await writeFile(join(dir, "data.bin"), payload);
-  await writeFile(join(dir, "fwup.conf"), CONF);
-  execFileSync("fwup", ["-g"], { cwd: dir });
-  execFileSync("fwup", ["-c", "-f", "fwup.conf", "-o", "unsigned.fw"], { cwd: dir });
-  execFileSync("fwup", ["-S", "-s", "fwup-key.priv", "-i", "unsigned.fw", "-o", "signed.fw"], { cwd: dir });
-  signed = new Uint8Array(await readFile(join(dir, "signed.fw")));
-  publicKey = (await readFile(join(dir, "fwup-key.pub"), "utf8")).trim();
+  firmware = await testFirmware({ size: 300_000, seed: 5, product: "nerves-hub-ts contract" });
+  payload = firmware.payload;
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -44,8 +30,8 @@ installerContract(hasFwup ? "fwupInstaller (real fwup)" : "fwupInstaller (stand-
   if (hasFwup) {
     return {
       installer: fwupInstaller({ devpath: image, task: "upgrade" }),
-      firmware: signed,
-      request: { publicKeys: [publicKey] },
+      firmware: firmware.signed,
+      request: { publicKeys: [firmware.publicKey] },
       checksChecksum: false,
       installed: async () => ({
         actual: new Uint8Array(await readFile(image)).subarray(0, payload.length),

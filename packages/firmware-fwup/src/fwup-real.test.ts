@@ -1,9 +1,9 @@
 // The runner against the real fwup CLI: build a signed archive with fwup itself, then apply it
 // to an image file through framed stdin. Skipped (and said so) when fwup is not on PATH.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startTestHub, type TestFirmware, testFirmware } from "@nerves-hub-ts/hub/testing";
 import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fwupInstaller } from "./fwup-installer.js";
@@ -13,25 +13,14 @@ import { cachingStrategy } from "./strategies/caching.js";
 import { partsStrategy } from "./strategies/parts.js";
 import { streamingStrategy } from "./strategies/streaming.js";
 import { FWUP_INSTALL_HINT, hasFwup } from "./test-support/fwup-bin.js";
-import { firmwareBytes, offerFor, startFirmwareHub } from "./test-support/hub-firmware.js";
+import { offerFor } from "./test-support/hub-firmware.js";
 import { runJob } from "./test-support/job.js";
 import { mountSmallFs, smallFsUnavailable } from "./test-support/small-fs.js";
 
 if (!hasFwup) console.warn(`[firmware-fwup] ${FWUP_INSTALL_HINT}`);
 
-// Large enough that downloads reach 1 MiB reads, each a frame of its own on fwup's stdin.
-const payload = firmwareBytes(6 * 1024 * 1024, 11);
 let dir: string;
-let signed: Buffer;
-let unsigned: Buffer;
-let publicKey: string;
-
-const CONF = `
-meta-product = "nerves-hub-ts test"
-meta-version = "1.0.0"
-file-resource data.bin { host-path = "data.bin" }
-task upgrade { on-resource data.bin { raw_write(0) } }
-`;
+let firmware: TestFirmware;
 
 // Applying a signed archive, a cut-short one and the session rules are the FirmwareInstaller
 // contract's (fwup-installer.contract.test.ts); these are the fwup-specific cases.
@@ -51,19 +40,13 @@ async function apply(archive: Uint8Array, keys: string[]) {
 describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "fwup-real-"));
-    await writeFile(join(dir, "data.bin"), payload);
-    await writeFile(join(dir, "fwup.conf"), CONF);
-    execFileSync("fwup", ["-g"], { cwd: dir });
-    execFileSync("fwup", ["-c", "-f", "fwup.conf", "-o", "unsigned.fw"], { cwd: dir });
-    execFileSync("fwup", ["-S", "-s", "fwup-key.priv", "-i", "unsigned.fw", "-o", "signed.fw"], { cwd: dir });
-    signed = await readFile(join(dir, "signed.fw"));
-    unsigned = await readFile(join(dir, "unsigned.fw"));
-    publicKey = (await readFile(join(dir, "fwup-key.pub"), "utf8")).trim();
+    // Large enough that downloads reach 1 MiB reads, each a frame of its own on fwup's stdin.
+    firmware = await testFirmware({ size: 6 * 1024 * 1024, seed: 11 });
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("refuses an unsigned archive when a key is given", async () => {
-    const { result } = await apply(unsigned, [publicKey]);
+    const { result } = await apply(firmware.unsigned, [firmware.publicKey]);
     expect(result).toEqual({
       ok: false,
       failure: { kind: "fwup", message: "Expecting signed firmware archive." },
@@ -73,9 +56,9 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
   it.each(["streaming", "caching", "parts"] as const)(
     "installs a signed archive served by the hub with the %s strategy",
     async (kind) => {
-      const h = await startFirmwareHub();
+      const h = await startTestHub();
       try {
-        const { uuid } = await h.hub.addFirmware(signed, { version: "1.0.0" });
+        const { uuid } = await h.hub.addFirmware(firmware.signed, firmware.meta);
         const image = join(dir, `${kind}.img`);
         await writeFile(image, Buffer.alloc(0));
         const deps = {
@@ -90,11 +73,13 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
             : kind === "caching"
               ? cachingStrategy({ ...deps, cacheDir })
               : partsStrategy({ ...deps, cacheDir });
-        const r = await runJob(strategy, offerFor(h.hub, uuid), [publicKey]);
+        const r = await runJob(strategy, offerFor(h.hub, uuid), [firmware.publicKey]);
         expect(r.outcome).toEqual({ ok: true });
         expect(r.messages.at(-1)).toEqual({ type: "ok", code: 0, text: "" });
         expect(r.progress.filter(([s]) => s === "updating").at(-1)).toEqual(["updating", 100]);
-        expect(Buffer.compare((await readFile(image)).subarray(0, payload.length), payload)).toBe(0);
+        expect(
+          Buffer.compare((await readFile(image)).subarray(0, firmware.payload.length), firmware.payload),
+        ).toBe(0);
       } finally {
         await h.close();
       }
@@ -104,10 +89,10 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
   it.skipIf(smallFsUnavailable).each(["streaming", "caching", "parts"] as const)(
     "%s: a target disk smaller than the firmware fails with fwup's reason (tmpfs)",
     async (kind) => {
-      const h = await startFirmwareHub();
+      const h = await startTestHub();
       const fs = mountSmallFs(5);
       try {
-        const { uuid } = await h.hub.addFirmware(signed, { version: "1.0.0" });
+        const { uuid } = await h.hub.addFirmware(firmware.signed, firmware.meta);
         const image = join(fs.dir, "disk.img");
         await writeFile(image, Buffer.alloc(0));
         const deps = {
@@ -119,7 +104,7 @@ describe.skipIf(!hasFwup)("FwupRunner with the real fwup", () => {
         const strategy = { streaming: streamingStrategy, caching: cachingStrategy, parts: partsStrategy }[
           kind
         ];
-        const r = await runJob(strategy(deps), offerFor(h.hub, uuid), [publicKey]);
+        const r = await runJob(strategy(deps), offerFor(h.hub, uuid), [firmware.publicKey]);
         expect(r.outcome).toEqual({
           ok: false,
           failure: { kind: "fwup", message: expect.stringMatching(/^write failed at offset \d+/) },

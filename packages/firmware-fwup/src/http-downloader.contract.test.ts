@@ -1,6 +1,6 @@
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { downloaderContract } from "@nerves-hub-ts/port-contracts";
 import { HttpDownloader } from "./http-downloader.js";
-import { firmwareBytes } from "./test-support/bytes.js";
 import { startRangeServer } from "./test-support/range-server.js";
 
 const content = firmwareBytes(300_000, 3);

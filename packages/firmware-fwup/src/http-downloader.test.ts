@@ -1,22 +1,20 @@
 import { type AddressInfo, createServer } from "node:net";
-import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
-import { startHub } from "@nerves-hub-ts/hub";
+import { firmwareBytes, startTestHub, type TestHub } from "@nerves-hub-ts/hub/testing";
 import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/ports";
 import { UpdateError } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HttpDownloader, type HttpDownloaderOptions } from "./http-downloader.js";
-import { type FirmwareHub, firmwareBytes, startFirmwareHub } from "./test-support/hub-firmware.js";
 import { startProxy } from "./test-support/proxy-server.js";
 import { startRangeServer } from "./test-support/range-server.js";
 
 const SIZE = 3 * 1024 * 1024 + 123;
 const fw = firmwareBytes(SIZE);
-let h: FirmwareHub;
+let h: TestHub;
 let uuid: string;
 
 beforeAll(async () => {
-  h = await startFirmwareHub();
-  uuid = (await h.hub.addFirmware(fw, { version: "1.0.0" })).uuid;
+  h = await startTestHub({ firmware: { bytes: fw, meta: { version: "1.0.0" } } });
+  uuid = h.firmware?.uuid ?? "";
 });
 afterEach(() => h.hub.clearFaults());
 afterAll(() => h.close());
@@ -426,9 +424,7 @@ describe("HttpDownloader through a proxy that refuses the tunnel", () => {
 
 describe("HttpDownloader over HTTPS", () => {
   it("downloads from a TLS hub directly and through a CONNECT proxy", async () => {
-    const ca = await createCa({ commonName: "test ca" });
-    const cert = await createServerCert(ca, { commonName: "localhost" });
-    const hub = await startHub({ tls: { certPem: cert.certPem, keyPem: cert.keyPem } });
+    const { hub, ca } = await startTestHub({ tls: true });
     const proxy = await startProxy();
     try {
       const data = firmwareBytes(200_000, 3);

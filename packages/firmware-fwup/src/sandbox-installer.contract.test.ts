@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { installerContract } from "@nerves-hub-ts/port-contracts";
 import { sandboxInstaller } from "./sandbox-installer.js";
-import { firmwareBytes } from "./test-support/bytes.js";
 
 const firmware = firmwareBytes(200_000, 9);
 

@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firmwareBytes, sha256Hex } from "@nerves-hub-ts/hub/testing";
 import type { FwupMessage } from "@nerves-hub-ts/ports";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sandboxInstaller } from "./sandbox-installer.js";
 import { diskWithRoom } from "./test-support/full-disk.js";
-import { firmwareBytes } from "./test-support/hub-firmware.js";
 
 const data = firmwareBytes(200_000, 9);
 let dir: string;

@@ -1,5 +1,5 @@
 // End-to-end: the official phoenix JS client plays the device over real TLS on loopback.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   deviceCert,
   FIRMWARE_PARAMS,
@@ -13,11 +13,7 @@ import { useTestHub } from "./test-support/test-hub.js";
 let pki: TestPki;
 const env = useTestHub(async () => {
   pki = await testPki();
-  return { tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem } };
-});
-beforeAll(() => {
-  env.hub.registerCa(pki.ca.certPem, { jitp: true });
-  env.hub.addSigningKey("K0V5LWtleS1ub3QtcmVhbC1iYXNlNjQtZWQyNTUxOQ==");
+  return { tls: pki, signingKeys: ["K0V5LWtleS1ub3QtcmVhbC1iYXNlNjQtZWQyNTUxOQ=="] };
 });
 
 const endpoint = (path = "/socket") => env.hub.deviceUrl(path);

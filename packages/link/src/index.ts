@@ -1,7 +1,5 @@
 // The device link core: DeviceLink orchestration over the ports in @nerves-hub-ts/ports.
 // In-memory doubles for tests and simulations are in `@nerves-hub-ts/link/testing`.
-export { type BackoffPolicy, backoffSteps, exponentialBackoff, listBackoff } from "./backoff.js";
-export { CLOCK_SKEW_WARN_MS } from "./clock-hint.js";
 export {
   type BackoffConfig,
   ConfigError,
@@ -16,8 +14,4 @@ export { parseHttpDate } from "./http-date.js";
 export type { LinkError, LinkErrorKind, LinkEvent, LinkState, LinkStatus } from "./link-state.js";
 export { MemoryAlarms } from "./memory-alarms.js";
 export { StaticFirmwareMetadata } from "./static-firmware-metadata.js";
-export {
-  DEFAULT_DECISION_TIMEOUT_MS,
-  UpdateController,
-  type UpdateControllerOptions,
-} from "./updates/update-controller.js";
+export { UpdateController, type UpdateControllerOptions } from "./updates/update-controller.js";

@@ -1,5 +1,4 @@
-export { BinaryKind, type BinarySender, decodeBinaryFrame, encodeBinaryFrame } from "./binary-frame.js";
-export type { Decoded, Decoder, FieldIssue } from "./decode.js";
+export type { BinarySender } from "./binary-frame.js";
 export {
   consoleTopic,
   deviceTopic,
@@ -8,22 +7,12 @@ export {
   type Outgoing,
 } from "./device-encoders.js";
 export { FrameError, type FrameErrorCode, PayloadError } from "./errors.js";
+export { type Frame, HEARTBEAT_TOPIC, PhxEvent, replyFrame } from "./frame.js";
 export {
-  type Frame,
-  HEARTBEAT_TOPIC,
-  isReplyPayload,
-  PhxEvent,
-  type ReplyPayload,
-  replyFrame,
-} from "./frame.js";
-export {
-  CONSOLE_VERSION,
   consoleJoinParams,
-  DEVICE_API_VERSION,
   type DeviceJoinInput,
   deviceJoinParams,
   extensionsJoinParams,
-  REQUIRED_FIRMWARE_KEYS,
 } from "./join-params.js";
 export {
   type DeviceMessage,
@@ -36,7 +25,7 @@ export {
   splitExtensionEvent,
   type UnknownMessage,
 } from "./messages.js";
-export { err, ok, type Result } from "./result.js";
+export type { Result } from "./result.js";
 export {
   jsonSerializer,
   msgpackSerializer,
@@ -46,13 +35,9 @@ export {
 } from "./serializer.js";
 export {
   EXTENSION_NAMES,
-  EXTENSION_VERSION,
   type ExtensionName,
   NETWORK_IDENTITY_SERVICES,
-  PROGRESS_STAGES,
   type ProgressStage,
-  Topic,
-  type TopicName,
   UPDATE_STATUSES,
   type UpdateStatus,
 } from "./topics.js";

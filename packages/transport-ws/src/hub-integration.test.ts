@@ -1,7 +1,8 @@
 import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
 import { sharedSecretIdentity } from "@nerves-hub-ts/auth-shared-secret";
-import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import { type Hub, type HubEvent, startHub } from "@nerves-hub-ts/hub";
+import { createCa, createDeviceCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import type { Hub, HubEvent } from "@nerves-hub-ts/hub";
+import { startTestHub, type TestPki } from "@nerves-hub-ts/hub/testing";
 import type { LinkConfig } from "@nerves-hub-ts/link";
 import { MemoryExtension } from "@nerves-hub-ts/link/testing";
 import { nodeClock } from "@nerves-hub-ts/platform-node";
@@ -15,7 +16,7 @@ const PRODUCT_SECRET = "integration-secret-0123456789abcdefghijklmno";
 const FORGED_SECRET = "forged-secret-forged-secret-forged-secret-xx";
 
 let ca: PemCredential;
-let server: PemCredential;
+let pki: TestPki;
 let hub: Hub;
 const devices: TestDevice[] = [];
 /** Every secret a test hands to a device; none may show up in any log line. */
@@ -35,11 +36,10 @@ function keyBody(pem: string): string {
 }
 
 beforeAll(async () => {
-  ca = await createCa({ commonName: "integration signer CA" });
-  server = await createServerCert(ca, { commonName: "127.0.0.1" });
-  hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
-  hub.registerCa(ca.certPem, { jitp: true });
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+  ({ hub, ca, pki } = await startTestHub({
+    tls: true,
+    productKey: { key: PRODUCT_KEY, secret: PRODUCT_SECRET },
+  }));
 });
 
 afterEach(async () => {
@@ -213,8 +213,9 @@ describe("refused devices keep retrying with backoff and a clear error", () => {
 
 describe("a device whose clock is behind the hub's", () => {
   it("is refused once, signs with the hub's Date next time, and says the clock looks wrong", async () => {
-    const ahead = await startHub({
-      tls: { certPem: server.certPem, keyPem: server.keyPem },
+    const { hub: ahead } = await startTestHub({
+      tls: pki,
+      productKey: { key: PRODUCT_KEY, secret: PRODUCT_SECRET },
       clock: {
         now: () => Date.now() + 5 * 60_000,
         setTimeout: (fn, ms) => {
@@ -224,7 +225,6 @@ describe("a device whose clock is behind the hub's", () => {
       },
     });
     try {
-      ahead.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
       const identity = sharedSecretIdentity({
         productKey: PRODUCT_KEY,
         productSecret: PRODUCT_SECRET,

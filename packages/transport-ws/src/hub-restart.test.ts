@@ -1,6 +1,5 @@
 import { loadCertificateIdentity } from "@nerves-hub-ts/auth-cert";
-import { createCa, createDeviceCert, createServerCert } from "@nerves-hub-ts/dev-pki";
-import { startHub } from "@nerves-hub-ts/hub";
+import { startTestHub } from "@nerves-hub-ts/hub/testing";
 import { describe, expect, it } from "vitest";
 import { startDevice } from "./test-support/device.js";
 
@@ -8,13 +7,10 @@ import { startDevice } from "./test-support/device.js";
 // 1.5 s and comes back on the same port; the device must find it again by itself.
 describe("hub restart", () => {
   it("the device reconnects with backoff once the hub is back", { timeout: 20_000 }, async () => {
-    const ca = await createCa({ commonName: "restart CA" });
-    const server = await createServerCert(ca, { commonName: "127.0.0.1" });
-    const cert = await createDeviceCert(ca, { identifier: "dev-restart" });
-    const tls = { certPem: server.certPem, keyPem: server.keyPem };
-    let hub = await startHub({ tls });
-    hub.registerCa(ca.certPem, { jitp: true });
-    const port = hub.port;
+    const first = await startTestHub({ tls: true });
+    const { pki, ca, port } = first;
+    let hub = first.hub;
+    const cert = await first.deviceCert("dev-restart");
     const identity = await loadCertificateIdentity({
       cert: { pem: cert.certPem },
       key: { pem: cert.keyPem },
@@ -37,8 +33,7 @@ describe("hub restart", () => {
       const downAt = Date.now();
       await hub.close();
       await new Promise((r) => setTimeout(r, 1500));
-      hub = await startHub({ tls, port });
-      hub.registerCa(ca.certPem, { jitp: true });
+      ({ hub } = await startTestHub({ tls: pki, port }));
       await d.waitState((s) => s.status === "joined", 15_000);
       unsubscribe();
 

@@ -1,24 +1,9 @@
-export {
-  type CheckedDecision,
-  checkDecision,
-  type Decision,
-  defaultDecision,
-  type Offer,
-} from "./decision.js";
-export {
-  Failure,
-  type FailureTerm,
-  failureReason,
-  inspectTerm,
-  UpdateError,
-  type UpdateFailure,
-} from "./failure.js";
+export { type Decision, defaultDecision, type Offer } from "./decision.js";
+export { Failure, type FailureTerm, UpdateError, type UpdateFailure } from "./failure.js";
 export {
   currentlyDownloadingUuid,
-  DEFAULT_RESCHEDULE_MS,
   initialState,
   needsPublicKeys,
-  REFUSED_UNSIGNED_REASON,
   type Step,
   status,
   step,
@@ -38,11 +23,5 @@ export {
   planParts,
 } from "./part-plan.js";
 export { PartSplitter, type Piece } from "./part-splitter.js";
-export {
-  PROGRESS_MIN_INTERVAL_MS,
-  type ProgressThrottle,
-  type ThrottleVerdict,
-  throttleProgress,
-} from "./progress-throttle.js";
-export { isUsablePublicKey, usablePublicKeys } from "./public-keys.js";
+export { isUsablePublicKey } from "./public-keys.js";
 export { pureSha256, type Sha256, type Sha256Factory } from "./sha256.js";

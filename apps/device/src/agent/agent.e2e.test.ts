@@ -4,13 +4,13 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HubEvent } from "@nerves-hub-ts/hub";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { MemoryLogger } from "@nerves-hub-ts/link/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/load-config.js";
 import { ControlClient } from "../control/control-client.js";
 import type { AgentMessage } from "../control/protocol.js";
 import {
-  firmwareBytes,
   type HubFixture,
   PRODUCT_SECRET,
   RUNNING_FIRMWARE,

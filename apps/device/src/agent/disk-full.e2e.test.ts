@@ -4,14 +4,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { mountSmallFs, type SmallFs, smallFsUnavailable } from "@nerves-hub-ts/firmware-fwup/testing";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CliProcess } from "../test-support/cli-process.js";
-import {
-  firmwareBytes,
-  type HubFixture,
-  startHubFixture,
-  waitForStatus,
-} from "../test-support/hub-fixture.js";
+import { type HubFixture, startHubFixture, waitForStatus } from "../test-support/hub-fixture.js";
 
 const MiB = 1024 * 1024;
 let fx: HubFixture;

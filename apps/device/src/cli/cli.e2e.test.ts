@@ -3,13 +3,13 @@
 // configuration refused with a message that names the setting.
 import { chmod, mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CACHE_FOLDER } from "@nerves-hub-ts/firmware-fwup";
+import { CACHE_FOLDER } from "@nerves-hub-ts/firmware-fwup/testing";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockDeviceOrSkip } from "../test-support/block-device.js";
 import { CliProcess, runCli } from "../test-support/cli-process.js";
 import { NERVES_SLOT_A, standInFwPrintenv } from "../test-support/fw-printenv.js";
 import {
-  firmwareBytes,
   type HubFixture,
   PRODUCT_KEY,
   PRODUCT_SECRET,

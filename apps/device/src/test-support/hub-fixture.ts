@@ -1,9 +1,11 @@
-// A real hub over TLS with a development PKI, plus config files for agents that talk to it.
+// The kit's test hub over TLS (a development PKI, the product key, a signing key), plus config
+// files for agents that talk to it.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
-import { type DeviceReportEvent, type Hub, startHub } from "@nerves-hub-ts/hub";
+import type { PemCredential } from "@nerves-hub-ts/dev-pki";
+import type { DeviceReportEvent, Hub } from "@nerves-hub-ts/hub";
+import { startTestHub } from "@nerves-hub-ts/hub/testing";
 
 export const PRODUCT_KEY = "nhp_device_app_test";
 export const PRODUCT_SECRET = "device-app-test-secret";
@@ -54,15 +56,15 @@ export async function startHubFixture(): Promise<HubFixture> {
 }
 
 async function hubFixtureIn(dir: string): Promise<HubFixture> {
-  const ca = await createCa({ commonName: "nh-device test CA" });
-  const server = await createServerCert(ca, { commonName: "127.0.0.1" });
-  const hub = await startHub({ tls: { certPem: server.certPem, keyPem: server.keyPem } });
+  const testHub = await startTestHub({
+    tls: true,
+    productKey: { key: PRODUCT_KEY, secret: PRODUCT_SECRET },
+    signingKeys: [SIGNING_KEY],
+  });
+  const { hub, ca } = testHub;
   const caFile = join(dir, "ca.pem");
   const metadataFile = join(dir, "firmware.json");
   try {
-    hub.registerCa(ca.certPem, { jitp: true });
-    hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
-    hub.addSigningKey(SIGNING_KEY);
     await writeFile(caFile, ca.certPem);
     await writeFile(metadataFile, JSON.stringify(RUNNING_FIRMWARE));
   } catch (e) {
@@ -81,7 +83,7 @@ async function hubFixtureIn(dir: string): Promise<HubFixture> {
       shared_secret: { product_key: PRODUCT_KEY, product_secret: PRODUCT_SECRET },
     }),
     async certificate(identifier) {
-      const device = await createDeviceCert(ca, { identifier });
+      const device = await testHub.deviceCert(identifier);
       const certDir = join(dir, "certs", identifier);
       await mkdir(certDir, { recursive: true });
       await writeFile(join(certDir, "cert.pem"), device.certPem);
@@ -94,7 +96,7 @@ async function hubFixtureIn(dir: string): Promise<HubFixture> {
       const dataPath = join(agentDir, "data");
       const socket = join(agentDir, "control.sock");
       const common = {
-        host: `127.0.0.1:${hub.port}`,
+        host: testHub.host,
         data_path: dataPath,
         control_socket: socket,
         firmware_metadata_file: metadataFile,
@@ -123,13 +125,6 @@ async function hubFixtureIn(dir: string): Promise<HubFixture> {
       }
     },
   };
-}
-
-/** Firmware bytes that differ per call. */
-export function firmwareBytes(size: number, seed = 1): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed * 7) & 0xff;
-  return bytes;
 }
 
 /** Resolves with the device's next `status_update` of `status`. */

@@ -2,8 +2,8 @@ import { getEventListeners, once } from "node:events";
 import { type AddressInfo, createServer, connect as netConnect, type Server, Socket } from "node:net";
 import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { firmwareBytes } from "../test-support/bytes.js";
 import { BODY_QUEUE_BYTES, type Http1GetOptions, type Http1Response, http1Get } from "./client.js";
 import { HttpParseError } from "./response-parser.js";
 

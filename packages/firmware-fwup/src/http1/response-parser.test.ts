@@ -1,6 +1,6 @@
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firmwareBytes } from "../test-support/bytes.js";
 import { HttpParseError, type ResponseHead, ResponseParser } from "./response-parser.js";
 
 const enc = new TextEncoder();

@@ -5,15 +5,17 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firmwareBytes, startTestHub, type TestHub } from "@nerves-hub-ts/hub/testing";
 import { MemoryStorage } from "@nerves-hub-ts/link/testing";
 import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import type { FirmwareInstaller, UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
-import { failureReason, type UpdateOutcome } from "@nerves-hub-ts/update";
+import type { UpdateOutcome } from "@nerves-hub-ts/update";
+import { failureReason } from "@nerves-hub-ts/update/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HttpDownloader } from "../http-downloader.js";
 import { sandboxInstaller } from "../sandbox-installer.js";
 import { diskWithRoom } from "../test-support/full-disk.js";
-import { type FirmwareHub, firmwareBytes, offerFor, startFirmwareHub } from "../test-support/hub-firmware.js";
+import { offerFor } from "../test-support/hub-firmware.js";
 import { runJob } from "../test-support/job.js";
 import { mountSmallFs, type SmallFs, smallFsUnavailable } from "../test-support/small-fs.js";
 import type { OpenWritableFile } from "../writable-file.js";
@@ -24,7 +26,7 @@ import { streamingStrategy } from "./streaming.js";
 const MiB = 1024 * 1024;
 const big = firmwareBytes(20 * MiB, 5);
 const small = firmwareBytes(MiB + 77, 6);
-let h: FirmwareHub;
+let h: TestHub;
 let bigUuid: string;
 let smallUuid: string;
 
@@ -32,7 +34,7 @@ if (smallFsUnavailable)
   console.warn(`[firmware-fwup] disk-full tests on tmpfs skipped: ${smallFsUnavailable}`);
 
 beforeAll(async () => {
-  h = await startFirmwareHub();
+  h = await startTestHub();
   bigUuid = (await h.hub.addFirmware(big, { version: "2.0.0" })).uuid;
   smallUuid = (await h.hub.addFirmware(small, { version: "2.0.1" })).uuid;
 });

@@ -4,6 +4,7 @@ import { utimesSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { firmwareBytes, sha256Hex, startTestHub, type TestHub } from "@nerves-hub-ts/hub/testing";
 import { MemoryStorage } from "@nerves-hub-ts/link/testing";
 import { nodeSha256 } from "@nerves-hub-ts/platform-node";
 import type { UpdateOffer, UpdateStrategy } from "@nerves-hub-ts/ports";
@@ -12,13 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fwupInstaller } from "../fwup-installer.js";
 import { HttpDownloader } from "../http-downloader.js";
 import { fakeFwup } from "../test-support/fwup-bin.js";
-import {
-  type FirmwareHub,
-  firmwareBytes,
-  offerFor,
-  sha256Hex,
-  startFirmwareHub,
-} from "../test-support/hub-firmware.js";
+import { offerFor } from "../test-support/hub-firmware.js";
 import { runJob, startJob } from "../test-support/job.js";
 import { CACHE_FOLDER } from "./cache-files.js";
 import { cachingStrategy } from "./caching.js";
@@ -30,15 +25,15 @@ const MiB = 1024 * 1024;
 const SEVERAL_JOBS_MS = 30_000;
 const SIZE = 5 * MiB + 1234;
 const fw = firmwareBytes(SIZE, 42);
-let h: FirmwareHub;
+let h: TestHub;
 let uuid: string;
 let dir: string;
 let cacheDir: string;
 let output: string;
 
 beforeAll(async () => {
-  h = await startFirmwareHub();
-  uuid = (await h.hub.addFirmware(fw, { version: "2.0.0", product: "widget" })).uuid;
+  h = await startTestHub({ firmware: { bytes: fw, meta: { version: "2.0.0", product: "widget" } } });
+  uuid = h.firmware?.uuid ?? "";
 });
 afterAll(() => h.close());
 beforeEach(async () => {

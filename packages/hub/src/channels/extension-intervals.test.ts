@@ -1,17 +1,17 @@
 // hub-server.md §6: logging needs platform analytics; health:check repeats every 60 minutes
 // (configurable), geo:location:request is sent once unless an interval is set. Fake hub clock.
 import { describe, expect, it } from "vitest";
-import { type HubOptions, startHub } from "../hub.js";
-import { FIRMWARE_PARAMS, PRODUCT_KEY, PRODUCT_SECRET } from "../test-support/fixtures.js";
+import { startHub } from "../hub.js";
+import { startTestHub, type TestHubOptions } from "../test-kit/test-hub.js";
+import { FIRMWARE_PARAMS } from "../test-support/fixtures.js";
 import { ManualClock } from "../test-support/manual-clock.js";
 import type { RawDevice } from "../test-support/phoenix-device.js";
 import { rawDevice, rawJoin, settled } from "../test-support/raw-device.js";
 
 const ALL = { health: "0.0.1", geo: "0.0.1", logging: "0.0.1" };
 
-async function withDevice(options: HubOptions, body: (d: RawDevice, reply: unknown) => Promise<void>) {
-  const hub = await startHub(options);
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+async function withDevice(options: TestHubOptions, body: (d: RawDevice, reply: unknown) => Promise<void>) {
+  const { hub } = await startTestHub(options);
   const d = await rawDevice(hub, "ext", options.clock?.now());
   try {
     await rawJoin(d, "device", { ...FIRMWARE_PARAMS, device_api_version: "2.3.0" });

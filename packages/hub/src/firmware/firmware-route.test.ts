@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Hub, startHub } from "../hub.js";
+import { startTestHub } from "../test-kit/test-hub.js";
 import { testPki } from "../test-support/fixtures.js";
 import { rawGet } from "../test-support/raw-http.js";
 import { systemClock } from "../time/clock.js";
@@ -244,7 +245,7 @@ describe("cuts over TLS", () => {
   beforeAll(async () => {
     const pki = await testPki();
     ca = pki.ca.certPem;
-    tlsHub = await startHub({ tls: pki.server });
+    ({ hub: tlsHub } = await startTestHub({ tls: pki }));
   });
   afterAll(() => tlsHub.close());
 

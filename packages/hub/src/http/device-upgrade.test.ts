@@ -1,7 +1,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Hub, startHub } from "../hub.js";
-import { PRODUCT_KEY, PRODUCT_SECRET, sharedSecretHeaders } from "../test-support/fixtures.js";
+import type { Hub } from "../hub.js";
+import { startTestHub } from "../test-kit/test-hub.js";
+import { sharedSecretHeaders } from "../test-support/fixtures.js";
 import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
 import { NO_AUTH_REASON, PLATFORM_UNAVAILABLE_REASON } from "./upgrade-rejection.js";
 
@@ -9,11 +10,9 @@ let hub: Hub;
 let noSecretsHub: Hub;
 
 beforeAll(async () => {
-  hub = await startHub();
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+  ({ hub } = await startTestHub());
   hub.addDeviceKey("nhd_device-key", "device-secret-abc", "dev-keyed");
-  noSecretsHub = await startHub({ sharedSecrets: false });
-  noSecretsHub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+  ({ hub: noSecretsHub } = await startTestHub({ sharedSecrets: false }));
 });
 afterAll(async () => {
   await hub.close();

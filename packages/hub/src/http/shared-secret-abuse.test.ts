@@ -4,7 +4,8 @@
 import { signSharedSecret } from "@nerves-hub-ts/nh1-token";
 import { describe, expect, it } from "vitest";
 import type { HubEvent } from "../events.js";
-import { type Hub, startHub } from "../hub.js";
+import type { Hub } from "../hub.js";
+import { startTestHub } from "../test-kit/test-hub.js";
 import { PRODUCT_KEY, PRODUCT_SECRET } from "../test-support/fixtures.js";
 import { ManualClock } from "../test-support/manual-clock.js";
 import { RawDevice, rawConnect } from "../test-support/phoenix-device.js";
@@ -26,8 +27,7 @@ function hostileUpgrade(alg: string, signedAtSeconds: number): string {
 }
 
 async function withHub<T>(run: (hub: Hub, rejections: HubEvent[]) => Promise<T>, clock?: ManualClock) {
-  const hub = await startHub(clock ? { clock } : {});
-  hub.addProductKey(PRODUCT_KEY, PRODUCT_SECRET);
+  const { hub } = await startTestHub(clock ? { clock } : {});
   const rejections: HubEvent[] = [];
   hub.on("event", (e) => {
     if (e.type === "rejected") rejections.push(e);

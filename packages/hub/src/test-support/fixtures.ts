@@ -1,27 +1,30 @@
-import { createCa, createDeviceCert, createServerCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
+import { createCa, createDeviceCert, type PemCredential } from "@nerves-hub-ts/dev-pki";
 import { signSharedSecret } from "@nerves-hub-ts/nh1-token";
+import {
+  type TestPki as KitPki,
+  testPki as kitPki,
+  TEST_PRODUCT_KEY,
+  TEST_PRODUCT_SECRET,
+} from "../test-kit/test-hub.js";
 
-export interface TestPki {
-  ca: PemCredential;
-  server: PemCredential;
+export interface TestPki extends KitPki {
   /** A second CA the hub never registers. */
   strangerCa: PemCredential;
 }
 
-/** A CA, a loopback server certificate and an unregistered CA (P-256, in memory). */
+/** The kit's CA and loopback server certificate, and an unregistered CA (P-256, in memory). */
 export async function testPki(): Promise<TestPki> {
-  const ca = await createCa({ commonName: "hub test signer CA" });
-  const server = await createServerCert(ca, { commonName: "127.0.0.1" });
+  const pki = await kitPki("hub test signer CA");
   const strangerCa = await createCa({ commonName: "stranger CA" });
-  return { ca, server, strangerCa };
+  return { ...pki, strangerCa };
 }
 
 export function deviceCert(ca: PemCredential, identifier: string): Promise<PemCredential> {
   return createDeviceCert(ca, { identifier });
 }
 
-export const PRODUCT_KEY = "nhp_test-product-key";
-export const PRODUCT_SECRET = "test-product-secret-0123456789abcdefghijklm";
+export const PRODUCT_KEY = TEST_PRODUCT_KEY;
+export const PRODUCT_SECRET = TEST_PRODUCT_SECRET;
 
 /** x-nh-* headers signed now (or `offsetSeconds` from now). */
 export function sharedSecretHeaders(
