@@ -1,19 +1,13 @@
 // The operator HTTP API: JSON under /api, bearer token, plus server-sent events at /api/events.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { EXTENSION_NAMES, type ExtensionName } from "@nerves-hub-ts/protocol";
-import { type HubCore, HubDeviceError, HubScriptError } from "../core.js";
+import { HubDeviceError, HubScriptError } from "../core.js";
 import { checkFault } from "../firmware/faults.js";
 import type { FirmwareRecord } from "../firmware/store.js";
 import { HubFirmwareError } from "../firmware/store.js";
 import { decodeSegment } from "../http/request-target.js";
-import type { Hub } from "../hub.js";
 import { operatorAuthorized } from "./operator-auth.js";
-
-export interface OperatorDeps {
-  core: HubCore;
-  hub: Hub;
-  operatorToken: string;
-}
+import type { OperatorDeps } from "./operator-hub.js";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
