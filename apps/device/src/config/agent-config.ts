@@ -4,7 +4,7 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { ConfigError, type LinkConfig, resolveConfig } from "@nerves-hub-ts/link";
 import { AgentConfigError } from "./config-error.js";
-import type { SettingValues } from "./load-config.js";
+import type { SettingValues } from "./setting-values.js";
 
 export type IdentifierSource =
   | { kind: "literal"; value: string }

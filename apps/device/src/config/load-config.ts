@@ -6,20 +6,13 @@ import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
 import { AgentConfigError } from "./config-error.js";
 import { jsonSyntaxErrorAt } from "./json-syntax.js";
 import { checkJsonValue, parseTextValue } from "./setting-value.js";
+import type { SettingValues } from "./setting-values.js";
 import { envName, SETTINGS, SETTINGS_BY_KEY } from "./settings.js";
 import { fillFromUbootEnv } from "./uboot-env-settings.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/nh-device/config.json";
 /** The environment variable naming the config file (like --config). */
 export const CONFIG_ENV = "NH_CONFIG";
-
-/** One setting's effective value and where it came from (`default`, `file …`, `env NH_…`, `flag --…`). */
-export interface SettingValue {
-  value: unknown;
-  source: string;
-}
-
-export type SettingValues = Map<string, SettingValue>;
 
 export interface ConfigInput {
   /** Setting flags: key -> [flag as typed, text]. */
