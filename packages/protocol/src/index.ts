@@ -1,5 +1,29 @@
 export { BinaryKind, type BinarySender, decodeBinaryFrame, encodeBinaryFrame } from "./binary-frame.js";
-export type { Decoded, Decoder, FieldIssue } from "./decode.js";
+export {
+  absentOr,
+  anyObject,
+  array,
+  bool,
+  type Decoded,
+  type Decoder,
+  expecting,
+  type FieldIssue,
+  int,
+  intRange,
+  isRecord,
+  nullable,
+  num,
+  type ObjectOf,
+  object,
+  oneOf,
+  optional,
+  record,
+  refine,
+  str,
+  strictObject,
+  union,
+  unknownValue,
+} from "./decode.js";
 export {
   consoleTopic,
   deviceTopic,
