@@ -9,7 +9,6 @@ export {
   type LinkConfig,
   type ResolvedLinkConfig,
   resolveConfig,
-  type SharedSecretConfig,
 } from "./config.js";
 export {
   createDeviceLink,
