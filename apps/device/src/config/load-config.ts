@@ -2,6 +2,7 @@
 // overriding the one before, and remembers where every value came from. On a U-Boot device,
 // credentials and the identifier that none of them set come from the U-Boot environment.
 import { open } from "node:fs/promises";
+import { isRecord } from "@nerves-hub-ts/protocol";
 import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
 import { AgentConfigError } from "./config-error.js";
 import { jsonSyntaxErrorAt } from "./json-syntax.js";
@@ -102,7 +103,7 @@ async function readConfigFile(
 const modeText = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 
 function flattenFile(json: unknown, prefix: string, source: string, values: SettingValues): void {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+  if (!isRecord(json)) {
     throw new AgentConfigError(prefix ? prefix.slice(0, -1) : "file", "must be a JSON object", source);
   }
   for (const [name, value] of Object.entries(json)) {
