@@ -5,7 +5,7 @@ import {
   bool,
   type Decoder,
   expecting,
-  int,
+  intRange,
   oneOf,
   record,
   refine,
@@ -29,10 +29,7 @@ function decoderFor(kind: SettingKind): Decoder<unknown> {
     case "path":
       return nonEmpty;
     case "int":
-      return expecting(
-        `an integer >= ${kind.min}`,
-        refine(int, (n) => n >= kind.min, ""),
-      );
+      return expecting(`an integer >= ${kind.min}`, intRange(kind.min, Number.MAX_SAFE_INTEGER));
     case "bool":
       return expecting("true or false", bool);
     case "enum":
@@ -42,7 +39,7 @@ function decoderFor(kind: SettingKind): Decoder<unknown> {
     case "int-list":
       return expecting(
         "a non-empty list of integers >= 0",
-        refine(array(refine(int, (n) => n >= 0, "")), (l) => l.length > 0, ""),
+        refine(array(intRange(0, Number.MAX_SAFE_INTEGER)), (l) => l.length > 0, ""),
       );
     case "map":
       return expecting("an object of strings", record(str));
