@@ -5,7 +5,6 @@ import type { AgentConfig } from "../config/agent-config.js";
 import type { FirmwareSource } from "../firmware/firmware-source.js";
 import { AGENT_VERSION } from "../version.js";
 import type { RebootReason } from "./reboot-coordinator.js";
-import type { UpdateActivity } from "./update-broadcast.js";
 
 export interface AgentStatus {
   agent: { version: string; pid: number; started_at: string };
@@ -35,6 +34,12 @@ export interface AgentStatus {
   };
   controller_connected: boolean;
   reboot_pending: RebootReason | null;
+}
+
+/** The update as `status` reports it between events. */
+export interface UpdateActivity {
+  readonly progress: AgentStatus["update"]["progress"];
+  readonly lastResult: AgentStatus["update"]["last_result"];
 }
 
 /** Everything the status document is read from. */

@@ -2,21 +2,14 @@
 // failed) and remembers the progress and the last result for the status document.
 import type { Logger, UpdateEvent, UpdateHandler } from "@nerves-hub-ts/ports";
 import type { ControlRoom } from "../control/control-room.js";
-import type { AgentStatus } from "./agent-status.js";
-import { isoTime } from "./agent-status.js";
-
-/** The update as `status` reports it between events. */
-export interface UpdateActivity {
-  readonly progress: AgentStatus["update"]["progress"];
-  readonly lastResult: AgentStatus["update"]["last_result"];
-}
+import { isoTime, type UpdateActivity } from "./agent-status.js";
 
 export function broadcastUpdates(
   updates: UpdateHandler | undefined,
   room: ControlRoom,
   options: { now: () => number; logger: Logger; target: string },
 ): UpdateActivity {
-  const activity: { progress: UpdateActivity["progress"]; lastResult: UpdateActivity["lastResult"] } = {
+  const activity: { -readonly [K in keyof UpdateActivity]: UpdateActivity[K] } = {
     progress: null,
     lastResult: null,
   };
