@@ -1,6 +1,7 @@
 // The command line: a scenario and its flags, checked into typed settings with clear errors.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { type Decoder, intRange, num, oneOf, refine } from "@nerves-hub-ts/protocol";
 import { DEFAULT_OPTIONS, type RemoteHub, type SimulationOptions } from "./simulation.js";
 
 export const SCENARIOS = ["demo", "rollout", "storm", "soak"] as const;
@@ -104,7 +105,7 @@ export function parseCli(argv: string[], readText: (path: string) => string = re
   if (extra.length > 0) throw new SimulatorUsageError(`unexpected argument "${extra[0]}"`);
   const name = scenario as ScenarioName;
 
-  const auth = oneOf(v.auth, "--auth", ["shared-secret", "cert"] as const) ?? DEFAULT_OPTIONS.auth;
+  const auth = choice(v.auth, "--auth", ["shared-secret", "cert"] as const) ?? DEFAULT_OPTIONS.auth;
   const simulation: SimulationOptions = {
     ...DEFAULT_OPTIONS,
     devices: int(v.devices, "--devices", 1) ?? (name === "demo" ? 3 : 100),
@@ -112,12 +113,12 @@ export function parseCli(argv: string[], readText: (path: string) => string = re
     concurrency: int(v.concurrency, "--concurrency", 1) ?? DEFAULT_OPTIONS.concurrency,
     auth,
     serializer:
-      oneOf(v.serializer, "--serializer", ["json", "msgpack"] as const) ?? DEFAULT_OPTIONS.serializer,
+      choice(v.serializer, "--serializer", ["json", "msgpack"] as const) ?? DEFAULT_OPTIONS.serializer,
     heartbeatIntervalMs: secondsToMs(v.heartbeat, "--heartbeat") ?? DEFAULT_OPTIONS.heartbeatIntervalMs,
     rebootDelayMs: int(v["reboot-delay"], "--reboot-delay", 0) ?? DEFAULT_OPTIONS.rebootDelayMs,
     compress: v.compress ?? false,
     strategy:
-      oneOf(v.strategy, "--strategy", ["streaming", "caching"] as const) ??
+      choice(v.strategy, "--strategy", ["streaming", "caching"] as const) ??
       (name === "demo" ? "caching" : DEFAULT_OPTIONS.strategy),
     publicKeys: v["public-key"] ?? [],
     ...(v["operator-token"] && !v.hub ? { operatorToken: v["operator-token"] } : {}),
@@ -207,27 +208,36 @@ function readUtf8(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-function oneOf<T extends string>(value: unknown, flag: string, allowed: readonly T[]): T | undefined {
+/** A flag's value checked with a decoder (after `parse`); the error names the flag and what it must be. */
+function flag<T>(
+  value: unknown,
+  name: string,
+  expected: string,
+  decoder: Decoder<T>,
+  parse: (text: unknown) => unknown = (text) => text,
+): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly unknown[]).includes(value))
-    throw new SimulatorUsageError(`${flag} must be ${allowed.join(" or ")} (got ${JSON.stringify(value)})`);
-  return value as T;
+  const r = decoder(parse(value), name);
+  if (!r.ok) throw new SimulatorUsageError(`${name} must be ${expected} (got ${JSON.stringify(value)})`);
+  return r.value;
 }
 
-function int(value: unknown, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new SimulatorUsageError(`${flag} must be an integer >= ${min} (got ${JSON.stringify(value)})`);
-  return n;
+function choice<const T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  return flag(value, name, allowed.join(" or "), oneOf(allowed));
 }
 
-function positive(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n))
-    throw new SimulatorUsageError(`${flag} must be a positive number (got ${JSON.stringify(value)})`);
-  return n;
+function int(value: unknown, name: string, min: number): number | undefined {
+  return flag(value, name, `an integer >= ${min}`, intRange(min, Number.MAX_SAFE_INTEGER), Number);
+}
+
+function positive(value: unknown, name: string): number | undefined {
+  return flag(
+    value,
+    name,
+    "a positive number",
+    refine(num, (n) => n > 0, "a positive number"),
+    Number,
+  );
 }
 
 function secondsToMs(value: unknown, flag: string): number | undefined {

@@ -9,7 +9,7 @@ import {
   type LinkEvent,
   type LinkStatus,
   StaticFirmwareMetadata,
-  UpdateController,
+  updateController,
 } from "@nerves-hub-ts/link";
 import type {
   Client,
@@ -156,16 +156,11 @@ export class SimulatedDevice implements Client {
       random: env.random,
       client: this,
       ...(logger ? { logger } : {}),
-      updates: (push) =>
-        new UpdateController({
-          strategy: typeof env.strategy === "function" ? env.strategy(this.identifier) : env.strategy,
-          push,
-          clock: env.clock,
-          client: this,
-          runningFirmwareUuid: this.firmware.uuid,
-          publicKeys: env.publicKeys,
-          ...(logger ? { logger } : {}),
-        }),
+      updates: updateController({
+        strategy: typeof env.strategy === "function" ? env.strategy(this.identifier) : env.strategy,
+        runningFirmwareUuid: this.firmware.uuid,
+        publicKeys: env.publicKeys,
+      }),
     });
     this.#status = "idle";
     link.subscribe(this.#onLinkEvent);

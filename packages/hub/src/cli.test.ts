@@ -102,6 +102,29 @@ describe("nerves-hub-dev", () => {
     await expect(loadConfig(path)).rejects.toThrow(/healthIntervalMinutes must be a positive number/);
   });
 
+  it("resolves certificate paths against the config file and names a wrong field inside a list", async () => {
+    const path = join(dir, "lists.json");
+    await writeFile(
+      path,
+      JSON.stringify({
+        productKeys: [{ key: "nhp_1", secret: "s" }],
+        cas: [{ certPath: "ca.pem", jitp: true }],
+        devices: [{ identifier: "d1" }, { identifier: "d2", certPath: "d2.pem" }],
+      }),
+    );
+    expect(await loadConfig(path)).toMatchObject({
+      productKeys: [{ key: "nhp_1", secret: "s" }],
+      deviceKeys: [],
+      signingKeys: [],
+      cas: [{ certPath: join(dir, "ca.pem"), jitp: true }],
+      devices: [{ identifier: "d1" }, { identifier: "d2", certPath: join(dir, "d2.pem") }],
+    });
+    await writeFile(path, JSON.stringify({ deviceKeys: [{ key: "k", secret: "", identifier: "d" }] }));
+    await expect(loadConfig(path)).rejects.toThrow("deviceKeys[0].secret must be a non-empty string");
+    await writeFile(path, JSON.stringify({ extensions: ["health", "teleport"] }));
+    await expect(loadConfig(path)).rejects.toThrow(/extensions must be a list of names from health/);
+  });
+
   it("applies the config file's HTTP timeouts", async () => {
     await writeFile(
       join(dir, "slow.json"),

@@ -28,6 +28,7 @@ import { parseRequestTarget } from "./http/request-target.js";
 import { writeRejection } from "./http/upgrade-rejection.js";
 import { handleConsoleUpgrade, OPERATOR_CONSOLE_PATH } from "./operator/console-session.js";
 import { serveOperatorApi } from "./operator/operator-api.js";
+import type { OperatorHub } from "./operator/operator-hub.js";
 import { DEVICE_DEFLATE } from "./socket/compression.js";
 import { CloseCode } from "./socket/device-connection.js";
 import { systemClock } from "./time/clock.js";
@@ -109,7 +110,7 @@ export interface DeployResult {
 /** A read-only copy of a device record. */
 export type DeviceSnapshot = DeviceRecord;
 
-export class Hub {
+export class Hub implements OperatorHub {
   readonly #core: HubCore;
   readonly #server: Server;
   readonly #sockets = new Set<Duplex>();

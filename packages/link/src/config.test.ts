@@ -16,11 +16,7 @@ describe("resolveConfig", () => {
       maxRedirects: 2,
       fwupPublicKeys: [],
       requestFwupPublicKeys: false,
-      fwupDevpath: "/dev/mmcblk0",
-      fwupTask: "upgrade",
-      dataPath: "/data/nerves-hub",
       remoteConsole: false,
-      remoteConsoleTimeoutS: 300,
       extensions: {},
     });
   });
@@ -43,6 +39,8 @@ describe("resolveConfig", () => {
     [{ proxy: "socks5://p:1080" }, 'config.proxy must use http: or https: (got "socks5://p:1080")'],
     [{ fwupPublicKeys: ["a", 3] }, 'config.fwupPublicKeys must be a list of strings (got ["a",3])'],
     [{ socket: { reconnectAfterMs: [] } }, "config.socket.reconnectAfterMs must be a non-empty list"],
+    [{ socket: { ulr: "wss://hub" } }, "config.socket.ulr is not a known setting"],
+    [{ compress: null }, "config.compress must be a boolean (got null)"],
   ])("rejects %j with a clear message", (input, message) => {
     expect(() => resolveConfig(input)).toThrow(ConfigError);
     expect(() => resolveConfig(input)).toThrow(message);
@@ -51,13 +49,26 @@ describe("resolveConfig", () => {
   it("never echoes a secret in an error", () => {
     let error: unknown;
     try {
-      resolveConfig({ sharedSecret: { secret: 42 } });
+      resolveConfig({ ssl: { key: 42 } });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).key).toBe("sharedSecret.secret");
+    expect((error as ConfigError).key).toBe("ssl.key");
     expect((error as Error).message).not.toContain("42");
+  });
+
+  it("holds only what the link reads: adapter and credential keys are not link settings", () => {
+    for (const key of [
+      "sharedSecret",
+      "fwupDevpath",
+      "fwupTask",
+      "fwupEnv",
+      "fwupExtraOptions",
+      "dataPath",
+    ]) {
+      expect(() => resolveConfig({ [key]: "x" })).toThrow(`config.${key} is not a known setting`);
+    }
   });
 
   it("runs the Configurator over the resolved config", () => {

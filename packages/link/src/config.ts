@@ -1,18 +1,23 @@
-// The link's configuration: nerves_hub_link's keys (device-client.md §8) in camelCase, with the same
-// defaults, checked once at start so a typo or a wrong type fails loudly instead of misbehaving.
+// The link's configuration: the nerves_hub_link keys (device-client.md §8) the link itself reads, in
+// camelCase, with the same defaults, checked once at start so a typo or a wrong type fails loudly
+// instead of misbehaving. Keys for adapters (fwup, credentials, data path) are their factories' options.
 import type { TlsOptions } from "@nerves-hub-ts/ports";
-
-/** Shared-secret credentials (nerves_hub_link `shared_secret:`), for the app to build its Identity from. */
-export interface SharedSecretConfig {
-  key?: string;
-  secret?: string;
-  productKey?: string;
-  productSecret?: string;
-  identifier?: string;
-  keyDigest?: "sha256" | "sha384" | "sha512";
-  keyIterations?: number;
-  keyLength?: number;
-}
+import {
+  absentOr,
+  array,
+  bool,
+  type Decoder,
+  expecting,
+  int,
+  isRecord,
+  num,
+  oneOf,
+  record,
+  refine,
+  str,
+  strictObject,
+  union,
+} from "@nerves-hub-ts/protocol";
 
 /** Reconnect timing: exponential from `minMs` to `maxMs`, each delay inflated by up to `jitter`. */
 export interface BackoffConfig {
@@ -57,20 +62,12 @@ export interface LinkConfig {
   backoff?: BackoffConfig;
   /** Consecutive redirects followed before going back to the configured URL. */
   maxRedirects?: number;
-  sharedSecret?: SharedSecretConfig;
   fwupPublicKeys?: string[];
   requestFwupPublicKeys?: boolean;
   archivePublicKeys?: string[];
   requestArchivePublicKeys?: boolean;
-  fwupDevpath?: string;
-  fwupTask?: string;
-  fwupEnv?: Record<string, string>;
-  fwupExtraOptions?: string[];
-  dataPath?: string;
   /** Join the `console` topic (nerves_hub_link `remote_iex`). */
   remoteConsole?: boolean;
-  /** Console inactivity timeout in seconds (`remote_iex_timeout`). */
-  remoteConsoleTimeoutS?: number;
   /** Versions offered for registered Extensions (name -> version); a name no Extension handles is not offered. */
   extensions?: Record<string, string>;
 }
@@ -95,18 +92,11 @@ export interface ResolvedLinkConfig {
   connectTimeoutMs: number;
   backoff: Required<BackoffConfig>;
   maxRedirects: number;
-  sharedSecret: SharedSecretConfig;
   fwupPublicKeys: string[];
   requestFwupPublicKeys: boolean;
   archivePublicKeys: string[];
   requestArchivePublicKeys: boolean;
-  fwupDevpath: string;
-  fwupTask: string;
-  fwupEnv: Record<string, string>;
-  fwupExtraOptions: string[];
-  dataPath: string;
   remoteConsole: boolean;
-  remoteConsoleTimeoutS: number;
   extensions: Record<string, string>;
 }
 
@@ -120,9 +110,10 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(
     readonly key: string,
-    message: string,
+    /** What is wrong, without the key: `must be a boolean (got 1)`. */
+    readonly problem: string,
   ) {
-    super(`config.${key} ${message}`);
+    super(`config.${key} ${problem}`);
   }
 }
 
@@ -137,82 +128,85 @@ const DEFAULTS = {
   connectTimeoutMs: 20_000,
   backoff: { minMs: 1_000, maxMs: 60_000, jitter: 0.5, stableAfterMs: 30_000 },
   maxRedirects: 2,
-  fwupDevpath: "/dev/mmcblk0",
-  fwupTask: "upgrade",
-  dataPath: "/data/nerves-hub",
-  remoteConsoleTimeoutS: 300,
 } as const;
 
-const TOP_KEYS = new Set([
-  "host",
-  "sni",
-  "socket",
-  "ssl",
-  "serializer",
-  "compress",
-  "heartbeatIntervalMs",
-  "rejoinAfterMs",
-  "connect",
-  "connectWaitForNetwork",
-  "proxy",
-  "connectTimeoutMs",
-  "backoff",
-  "maxRedirects",
-  "sharedSecret",
-  "fwupPublicKeys",
-  "requestFwupPublicKeys",
-  "archivePublicKeys",
-  "requestArchivePublicKeys",
-  "fwupDevpath",
-  "fwupTask",
-  "fwupEnv",
-  "fwupExtraOptions",
-  "dataPath",
-  "remoteConsole",
-  "remoteConsoleTimeoutS",
-  "extensions",
-]);
-
 // Secret values are never echoed back in an error.
-const SECRET_KEYS = new Set(["sharedSecret.secret", "sharedSecret.productSecret", "ssl.key"]);
+const SECRET_KEYS = new Set(["ssl.key"]);
+
+const nonEmpty = refine(str, (s) => s.length > 0, "a non-empty string");
+const nonNegInt = refine(int, (n) => n >= 0, "a non-negative integer");
+const posInt = refine(int, (n) => n > 0, "a positive integer");
+const delayList = refine(array(nonNegInt), (l) => l.length > 0, "a non-empty list");
+const strings = array(str);
+const stringMap = record(str);
+const tlsVersion = oneOf(["TLSv1.2", "TLSv1.3"]);
+/** A key that may be absent, described as a whole when it is wrong. */
+const key = <T>(expected: string, d: Decoder<T>) => absentOr(expecting(expected, d));
+
+const LINK_CONFIG = strictObject({
+  host: key("a non-empty host name or URL", nonEmpty),
+  sni: key("a non-empty server name", nonEmpty),
+  socket: absentOr(
+    strictObject({
+      url: key("a websocket URL", nonEmpty),
+      headers: key("an object of string headers", stringMap),
+      reconnectAfterMs: key("a non-empty list of non-negative integers (ms)", delayList),
+    }),
+  ),
+  ssl: absentOr(
+    strictObject({
+      cert: key("a string", str),
+      key: key("a string", str),
+      ca: key("a list of PEM strings", strings),
+      privateKeyEngine: key("a string", str),
+      privateKeyIdentifier: key("a string", str),
+      servername: key("a string", str),
+      rejectUnauthorized: key("a boolean", bool),
+      minVersion: key(`"TLSv1.2" or "TLSv1.3"`, tlsVersion),
+      maxVersion: key(`"TLSv1.2" or "TLSv1.3"`, tlsVersion),
+    }),
+  ),
+  serializer: key(`"json" or "msgpack"`, oneOf(["json", "msgpack"])),
+  compress: key("a boolean", bool),
+  heartbeatIntervalMs: key("a non-negative integer (ms)", nonNegInt),
+  rejoinAfterMs: key("a non-negative integer or a non-empty list of them (ms)", union(nonNegInt, delayList)),
+  connect: key("a boolean", bool),
+  connectWaitForNetwork: key("a boolean", bool),
+  proxy: key("a proxy URL", nonEmpty),
+  connectTimeoutMs: key("a positive integer (ms)", posInt),
+  backoff: absentOr(
+    strictObject({
+      minMs: key("a positive integer (ms)", posInt),
+      maxMs: key("a positive integer (ms)", posInt),
+      jitter: key(
+        "a number from 0 to 1",
+        refine(num, (n) => n >= 0 && n <= 1, "a number from 0 to 1"),
+      ),
+      stableAfterMs: key("a non-negative integer", nonNegInt),
+    }),
+  ),
+  maxRedirects: key("a non-negative integer", nonNegInt),
+  // nerves_hub_link drops non-string keys rather than refusing them; a config file is better off failing.
+  fwupPublicKeys: key("a list of strings", strings),
+  requestFwupPublicKeys: key("a boolean", bool),
+  archivePublicKeys: key("a list of strings", strings),
+  requestArchivePublicKeys: key("a boolean", bool),
+  remoteConsole: key("a boolean", bool),
+  extensions: key("an object of extension name -> version string", stringMap),
+});
+
+/** The value at a dotted path, for the error message. */
+function valueAt(input: unknown, path: string): unknown {
+  let v = input;
+  for (const k of path.split(".")) v = isRecord(v) ? v[k] : undefined;
+  return v;
+}
 
 const describe = (key: string, v: unknown): string =>
   SECRET_KEYS.has(key) ? "" : ` (got ${v === undefined ? "undefined" : JSON.stringify(v)})`;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], prefix: string): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw new ConfigError(`${prefix}${k}`, `is not a known setting`);
-  }
-}
-
-function optional<T>(
-  obj: Record<string, unknown>,
-  key: string,
-  path: string,
-  check: (v: unknown) => v is T,
-  expected: string,
-): T | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (!check(v)) throw new ConfigError(path, `must be ${expected}${describe(path, v)}`);
-  return v;
-}
-
-const isString = (v: unknown): v is string => typeof v === "string";
-const isNonEmptyString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
-const isBool = (v: unknown): v is boolean => typeof v === "boolean";
-const isNonNegInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isPosInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isStringMap = (v: unknown): v is Record<string, string> =>
-  isObject(v) && Object.values(v).every(isString);
-const isDelayList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every(isNonNegInt);
-
-function checkUrl(url: string, path: string, protocols: string[]): void {
+function checkUrl(url: string | undefined, path: string, protocols: string[]): void {
+  if (url === undefined) return;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -224,160 +218,56 @@ function checkUrl(url: string, path: string, protocols: string[]): void {
   }
 }
 
-function resolveSocket(v: unknown): ResolvedLinkConfig["socket"] {
-  if (v === undefined) return { url: undefined, headers: {}, reconnectAfterMs: undefined };
-  if (!isObject(v)) throw new ConfigError("socket", "must be an object");
-  checkKeys(v, ["url", "headers", "reconnectAfterMs"], "socket.");
-  const url = optional(v, "url", "socket.url", isNonEmptyString, "a websocket URL");
-  if (url !== undefined) checkUrl(url, "socket.url", ["ws:", "wss:"]);
-  return {
-    url,
-    headers: optional(v, "headers", "socket.headers", isStringMap, "an object of string headers") ?? {},
-    reconnectAfterMs: optional(
-      v,
-      "reconnectAfterMs",
-      "socket.reconnectAfterMs",
-      isDelayList,
-      "a non-empty list of non-negative integers (ms)",
-    ),
-  };
-}
-
-function resolveSsl(v: unknown): TlsOptions {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw new ConfigError("ssl", "must be an object");
-  checkKeys(
-    v,
-    [
-      "cert",
-      "key",
-      "ca",
-      "privateKeyEngine",
-      "privateKeyIdentifier",
-      "servername",
-      "rejectUnauthorized",
-      "minVersion",
-      "maxVersion",
-    ],
-    "ssl.",
-  );
-  for (const k of ["cert", "key", "privateKeyEngine", "privateKeyIdentifier", "servername"]) {
-    optional(v, k, `ssl.${k}`, isString, "a string");
-  }
-  optional(v, "ca", "ssl.ca", isStringArray, "a list of PEM strings");
-  optional(v, "rejectUnauthorized", "ssl.rejectUnauthorized", isBool, "a boolean");
-  const isVersion = (x: unknown): x is string => x === "TLSv1.2" || x === "TLSv1.3";
-  optional(v, "minVersion", "ssl.minVersion", isVersion, `"TLSv1.2" or "TLSv1.3"`);
-  optional(v, "maxVersion", "ssl.maxVersion", isVersion, `"TLSv1.2" or "TLSv1.3"`);
-  return { ...(v as TlsOptions) };
-}
-
-function resolveBackoff(v: unknown): Required<BackoffConfig> {
-  if (v === undefined) return { ...DEFAULTS.backoff };
-  if (!isObject(v)) throw new ConfigError("backoff", "must be an object");
-  checkKeys(v, ["minMs", "maxMs", "jitter", "stableAfterMs"], "backoff.");
-  const minMs = optional(v, "minMs", "backoff.minMs", isPosInt, "a positive integer (ms)");
-  const maxMs = optional(v, "maxMs", "backoff.maxMs", isPosInt, "a positive integer (ms)");
-  const isJitter = (x: unknown): x is number => typeof x === "number" && x >= 0 && x <= 1;
-  const jitter = optional(v, "jitter", "backoff.jitter", isJitter, "a number from 0 to 1");
-  const stable = optional(v, "stableAfterMs", "backoff.stableAfterMs", isNonNegInt, "a non-negative integer");
-  const out = {
-    minMs: minMs ?? DEFAULTS.backoff.minMs,
-    maxMs: maxMs ?? DEFAULTS.backoff.maxMs,
-    jitter: jitter ?? DEFAULTS.backoff.jitter,
-    stableAfterMs: stable ?? DEFAULTS.backoff.stableAfterMs,
-  };
-  if (out.maxMs < out.minMs) {
-    throw new ConfigError("backoff.maxMs", `must not be below backoff.minMs (${out.minMs})`);
-  }
-  return out;
-}
-
-function resolveSharedSecret(v: unknown): SharedSecretConfig {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw new ConfigError("sharedSecret", "must be an object");
-  const strings = ["key", "secret", "productKey", "productSecret", "identifier"];
-  checkKeys(v, [...strings, "keyDigest", "keyIterations", "keyLength"], "sharedSecret.");
-  for (const k of strings) optional(v, k, `sharedSecret.${k}`, isNonEmptyString, "a non-empty string");
-  const isDigest = (x: unknown): x is string => x === "sha256" || x === "sha384" || x === "sha512";
-  optional(v, "keyDigest", "sharedSecret.keyDigest", isDigest, `"sha256", "sha384" or "sha512"`);
-  optional(v, "keyIterations", "sharedSecret.keyIterations", isPosInt, "a positive integer");
-  optional(v, "keyLength", "sharedSecret.keyLength", isPosInt, "a positive integer");
-  return { ...(v as SharedSecretConfig) };
-}
-
 /**
  * Checks a user config and fills in nerves_hub_link's defaults, then runs the Configurator.
  * Throws a ConfigError naming the first bad key.
  */
 export function resolveConfig(input: unknown = {}, configurator?: Configurator): ResolvedLinkConfig {
-  if (!isObject(input)) throw new ConfigError("", "must be an object");
-  checkKeys(input, [...TOP_KEYS], "");
-  const c = input;
-  const host = optional(c, "host", "host", isNonEmptyString, "a non-empty host name or URL") ?? DEFAULTS.host;
-  const proxy = optional(c, "proxy", "proxy", isNonEmptyString, "a proxy URL");
-  if (proxy !== undefined) checkUrl(proxy, "proxy", ["http:", "https:"]);
-  const serializer = optional(
-    c,
-    "serializer",
-    "serializer",
-    (v): v is "json" | "msgpack" => v === "json" || v === "msgpack",
-    `"json" or "msgpack"`,
-  );
-  const rejoin = optional(
-    c,
-    "rejoinAfterMs",
-    "rejoinAfterMs",
-    (v): v is number | number[] => isNonNegInt(v) || isDelayList(v),
-    "a non-negative integer or a non-empty list of them (ms)",
-  );
+  if (!isRecord(input)) throw new ConfigError("", "must be an object");
+  const decoded = LINK_CONFIG(input, "");
+  if (!decoded.ok) {
+    const { field, expected, unknownField } = decoded.error;
+    throw new ConfigError(
+      field,
+      unknownField
+        ? "is not a known setting"
+        : `must be ${expected}${describe(field, valueAt(input, field))}`,
+    );
+  }
+  const c = decoded.value;
+  checkUrl(c.socket?.url, "socket.url", ["ws:", "wss:"]);
+  checkUrl(c.proxy, "proxy", ["http:", "https:"]);
+  const backoff = { ...DEFAULTS.backoff, ...c.backoff };
+  if (backoff.maxMs < backoff.minMs) {
+    throw new ConfigError("backoff.maxMs", `must not be below backoff.minMs (${backoff.minMs})`);
+  }
+  const rejoin = c.rejoinAfterMs;
   const resolved: ResolvedLinkConfig = {
-    host,
-    sni: optional(c, "sni", "sni", isNonEmptyString, "a non-empty server name"),
-    socket: resolveSocket(c.socket),
-    ssl: resolveSsl(c.ssl),
-    serializer: serializer ?? DEFAULTS.serializer,
-    compress: optional(c, "compress", "compress", isBool, "a boolean") ?? DEFAULTS.compress,
-    heartbeatIntervalMs:
-      optional(c, "heartbeatIntervalMs", "heartbeatIntervalMs", isNonNegInt, "a non-negative integer (ms)") ??
-      DEFAULTS.heartbeatIntervalMs,
+    host: c.host ?? DEFAULTS.host,
+    sni: c.sni,
+    socket: {
+      url: c.socket?.url,
+      headers: c.socket?.headers ?? {},
+      reconnectAfterMs: c.socket?.reconnectAfterMs,
+    },
+    ssl: { ...(c.ssl as TlsOptions | undefined) },
+    serializer: c.serializer ?? DEFAULTS.serializer,
+    compress: c.compress ?? DEFAULTS.compress,
+    heartbeatIntervalMs: c.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     rejoinAfterMs:
       rejoin === undefined ? [...DEFAULTS.rejoinAfterMs] : typeof rejoin === "number" ? [rejoin] : rejoin,
-    connect: optional(c, "connect", "connect", isBool, "a boolean") ?? DEFAULTS.connect,
-    connectWaitForNetwork:
-      optional(c, "connectWaitForNetwork", "connectWaitForNetwork", isBool, "a boolean") ??
-      DEFAULTS.connectWaitForNetwork,
-    proxy,
-    connectTimeoutMs:
-      optional(c, "connectTimeoutMs", "connectTimeoutMs", isPosInt, "a positive integer (ms)") ??
-      DEFAULTS.connectTimeoutMs,
-    backoff: resolveBackoff(c.backoff),
-    maxRedirects:
-      optional(c, "maxRedirects", "maxRedirects", isNonNegInt, "a non-negative integer") ??
-      DEFAULTS.maxRedirects,
-    sharedSecret: resolveSharedSecret(c.sharedSecret),
-    // nerves_hub_link drops non-string keys rather than refusing them; a config file is better off failing.
-    fwupPublicKeys: optional(c, "fwupPublicKeys", "fwupPublicKeys", isStringArray, "a list of strings") ?? [],
-    requestFwupPublicKeys:
-      optional(c, "requestFwupPublicKeys", "requestFwupPublicKeys", isBool, "a boolean") ?? false,
-    archivePublicKeys:
-      optional(c, "archivePublicKeys", "archivePublicKeys", isStringArray, "a list of strings") ?? [],
-    requestArchivePublicKeys:
-      optional(c, "requestArchivePublicKeys", "requestArchivePublicKeys", isBool, "a boolean") ?? false,
-    fwupDevpath:
-      optional(c, "fwupDevpath", "fwupDevpath", isNonEmptyString, "a device path") ?? DEFAULTS.fwupDevpath,
-    fwupTask: optional(c, "fwupTask", "fwupTask", isNonEmptyString, "a task name") ?? DEFAULTS.fwupTask,
-    fwupEnv: optional(c, "fwupEnv", "fwupEnv", isStringMap, "an object of strings") ?? {},
-    fwupExtraOptions:
-      optional(c, "fwupExtraOptions", "fwupExtraOptions", isStringArray, "a list of strings") ?? [],
-    dataPath: optional(c, "dataPath", "dataPath", isNonEmptyString, "a directory path") ?? DEFAULTS.dataPath,
-    remoteConsole: optional(c, "remoteConsole", "remoteConsole", isBool, "a boolean") ?? false,
-    remoteConsoleTimeoutS:
-      optional(c, "remoteConsoleTimeoutS", "remoteConsoleTimeoutS", isPosInt, "a positive integer (s)") ??
-      DEFAULTS.remoteConsoleTimeoutS,
-    extensions:
-      optional(c, "extensions", "extensions", isStringMap, "an object of extension name -> version string") ??
-      {},
+    connect: c.connect ?? DEFAULTS.connect,
+    connectWaitForNetwork: c.connectWaitForNetwork ?? DEFAULTS.connectWaitForNetwork,
+    proxy: c.proxy,
+    connectTimeoutMs: c.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    backoff,
+    maxRedirects: c.maxRedirects ?? DEFAULTS.maxRedirects,
+    fwupPublicKeys: c.fwupPublicKeys ?? [],
+    requestFwupPublicKeys: c.requestFwupPublicKeys ?? false,
+    archivePublicKeys: c.archivePublicKeys ?? [],
+    requestArchivePublicKeys: c.requestArchivePublicKeys ?? false,
+    remoteConsole: c.remoteConsole ?? false,
+    extensions: c.extensions ?? {},
   };
   if (resolved.socket.url === undefined) hostUrl(resolved.host);
   return configurator ? configurator.build(resolved) : resolved;

@@ -46,13 +46,24 @@ export interface DeviceLinkPorts {
   /** Waits for the network before the first attempt and names the interface; optional. */
   networkProbe?: NetworkProbe;
   client?: Client;
-  /** The update subsystem, or a factory that receives the Push it should report through. */
-  updates?: UpdateHandler | ((push: Push) => UpdateHandler);
+  /**
+   * The update subsystem, or a factory that receives the Push it should report through and the
+   * link's own ports (see `updateController`).
+   */
+  updates?: UpdateHandler | ((push: Push, ports: UpdateHandlerPorts) => UpdateHandler);
   extensions?: Extension[];
   /** Adjusts the resolved config once (nerves_hub_link's Configurator). */
   configurator?: Configurator;
   /** Replaces the reconnect delay policy. */
   backoff?: BackoffPolicy;
+}
+
+/** The ports the link shares with the update handler it builds. */
+export interface UpdateHandlerPorts {
+  clock: Clock;
+  alarms: Alarms;
+  logger: Logger;
+  client?: Client;
 }
 
 /** The running link, as apps see it. */
@@ -117,7 +128,15 @@ class Link implements DeviceLink {
     };
     this.ctx = ctx;
     const push: Push = (message) => this.push(message);
-    this.updates = typeof ports.updates === "function" ? ports.updates(push) : ports.updates;
+    this.updates =
+      typeof ports.updates === "function"
+        ? ports.updates(push, {
+            clock: ports.clock,
+            alarms: ctx.alarms,
+            logger: log,
+            ...(ports.client ? { client: ports.client } : {}),
+          })
+        : ports.updates;
 
     this.loop = new ReconnectLoop(ctx, ports, {
       connected: (conn) => void this.joinTopics(conn),

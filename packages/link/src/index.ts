@@ -7,11 +7,16 @@ export {
   type LinkConfig,
   type ResolvedLinkConfig,
   resolveConfig,
-  type SharedSecretConfig,
 } from "./config.js";
-export { createDeviceLink, type DeviceLink, type DeviceLinkPorts } from "./device-link.js";
+export {
+  createDeviceLink,
+  type DeviceLink,
+  type DeviceLinkPorts,
+  type UpdateHandlerPorts,
+} from "./device-link.js";
 export { parseHttpDate } from "./http-date.js";
 export type { LinkError, LinkErrorKind, LinkEvent, LinkState, LinkStatus } from "./link-state.js";
 export { MemoryAlarms } from "./memory-alarms.js";
 export { StaticFirmwareMetadata } from "./static-firmware-metadata.js";
 export { UpdateController, type UpdateControllerOptions } from "./updates/update-controller.js";
+export { type UpdateControllerSettings, updateController } from "./updates/update-controller-factory.js";

@@ -5,6 +5,8 @@ import { err, ok, type Result } from "./result.js";
 export interface FieldIssue {
   field: string;
   expected: string;
+  /** The field itself is not one the object may have (see `strictObject`). */
+  unknownField?: true;
 }
 
 export type Decoder<T> = (value: unknown, path: string) => Result<T, FieldIssue>;
@@ -33,6 +35,22 @@ export function oneOf<const T extends string>(values: readonly T[]): Decoder<T> 
     (values as readonly unknown[]).includes(v) ? ok(v as T) : issue(p, `one of ${values.join(", ")}`);
 }
 
+/** Values of `d` that also pass `check`; `expected` says what a failing one should have been. */
+export function refine<T>(d: Decoder<T>, check: (value: T) => boolean, expected: string): Decoder<T> {
+  return (v, p) => {
+    const r = d(v, p);
+    return !r.ok || check(r.value) ? r : issue(p, expected);
+  };
+}
+
+/** `d`, but a failure anywhere inside is reported at this path as `expected` (one message per field). */
+export function expecting<T>(expected: string, d: Decoder<T>): Decoder<T> {
+  return (v, p) => {
+    const r = d(v, p);
+    return r.ok ? r : issue(p, expected);
+  };
+}
+
 export function nullable<T>(d: Decoder<T>): Decoder<T | null> {
   return (v, p) => (v === null ? ok(null) : d(v, p));
 }
@@ -50,6 +68,11 @@ export function optional<T>(d: Decoder<T>): Decoder<T | undefined> {
     }
     return d(v, p);
   };
+}
+
+/** A key that may be absent; unlike `optional`, null is a wrong value (for configuration files). */
+export function absentOr<T>(d: Decoder<T>): Decoder<T | undefined> {
+  return (v, p) => (v === undefined ? ok(undefined) : d(v, p));
 }
 
 export function array<T>(d: Decoder<T>): Decoder<T[]> {
@@ -110,6 +133,19 @@ export function object<S extends Shape>(shape: S): Decoder<ObjectOf<S>> {
       if (r.value !== undefined) out[key] = r.value;
     }
     return ok(out as ObjectOf<S>);
+  };
+}
+
+/** Like `object`, but a field the shape does not name is an issue (`unknownField`) instead of dropped. */
+export function strictObject<S extends Shape>(shape: S): Decoder<ObjectOf<S>> {
+  const decode = object(shape);
+  return (v, p) => {
+    if (isRecord(v)) {
+      const extra = Object.keys(v).find((k) => !Object.hasOwn(shape, k));
+      if (extra !== undefined)
+        return err({ field: join(p, extra), expected: "no such field", unknownField: true });
+    }
+    return decode(v, p);
   };
 }
 

@@ -1,7 +1,7 @@
 // The Client's answer to an offered update, checked before anything acts on it. nerves_hub_link
 // applies the update when the hook crashes or answers nonsense (device-client.md §11.13); we do
 // the opposite: only an explicit, well-formed `apply` applies firmware.
-import type { ServerPayload } from "@nerves-hub-ts/protocol";
+import { isRecord, type ServerPayload } from "@nerves-hub-ts/protocol";
 
 /** An offered update: the `update` payload with a firmware URL. */
 export type Offer = Extract<ServerPayload<"device", "update">, { firmware_url: string }>;
@@ -14,9 +14,6 @@ export type Decision =
 
 export type CheckedDecision = { ok: true; decision: Decision } | { ok: false; problem: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 function optionalReason(v: Record<string, unknown>): string | undefined | false {
   if (v.reason === undefined) return undefined;
   return typeof v.reason === "string" ? v.reason : false;
@@ -24,7 +21,7 @@ function optionalReason(v: Record<string, unknown>): string | undefined | false 
 
 /** Validates whatever the decision hook returned; the delay is rounded to whole milliseconds. */
 export function checkDecision(value: unknown): CheckedDecision {
-  if (!isObject(value)) return { ok: false, problem: "the decision is not an object" };
+  if (!isRecord(value)) return { ok: false, problem: "the decision is not an object" };
   const reason = optionalReason(value);
   if (reason === false) return { ok: false, problem: "reason must be a string" };
   const withReason = (d: Exclude<Decision, { action: "apply" }>): CheckedDecision => ({

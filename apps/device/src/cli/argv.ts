@@ -1,7 +1,9 @@
-// Command-line parsing: positionals, command options, and one flag per setting (`--host`,
-// `--shared-secret-key`, …; booleans also as bare `--flag` and `--no-flag`). An unknown flag is an
-// error that names it.
-import { flagName, SETTINGS } from "../config/settings.js";
+// Command-line parsing with node:util parseArgs: positionals, command options, and one flag per
+// setting (`--host`, `--shared-secret-key`, …; booleans also as bare `--flag` and `--no-flag`). An
+// unknown flag is an error that names it. parseArgs runs non-strict and hands back its tokens, so
+// the errors below can name the flag as typed and a boolean setting can take `--flag=false`.
+import { parseArgs } from "node:util";
+import { flagName, SETTINGS, type Setting } from "../config/settings.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -17,51 +19,65 @@ export interface ParsedArgs {
   settings: Map<string, { flag: string; text: string }>;
 }
 
-const SETTING_FLAGS = new Map(SETTINGS.map((s) => [flagName(s.key), s]));
+type ParseArgsOptions = Record<string, { type: "string" | "boolean" }>;
+
+const SETTING_FLAGS = new Map(SETTINGS.map((s) => [flagName(s.key).slice(2), s]));
+const SETTING_OPTIONS: ParseArgsOptions = Object.fromEntries(
+  SETTINGS.map((s) => [flagName(s.key).slice(2), { type: s.kind.type === "bool" ? "boolean" : "string" }]),
+);
 
 export function parseArgv(argv: readonly string[], spec: OptionSpec, allowSettings: boolean): ParsedArgs {
+  const commandOptions: ParseArgsOptions = Object.fromEntries(
+    Object.entries(spec).map(([name, kind]) => [name, { type: kind === "bool" ? "boolean" : "string" }]),
+  );
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { ...(allowSettings ? SETTING_OPTIONS : {}), ...commandOptions },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   const out: ParsedArgs = { positionals: [], options: new Map(), settings: new Map() };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("--") || arg === "--") {
-      out.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      i++;
-      return next;
+  for (const token of tokens) {
+    if (token.kind === "positional") out.positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const flag = token.rawName;
+    const inline = token.inlineValue ? token.value : undefined;
+    const value = (): string => {
+      // Non-strict parseArgs takes the next argument whatever it is; a flag there means none was given.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--")))
+        throw new UsageError(`${flag} needs a value`);
+      return token.value;
     };
-    const name = flag.slice(2);
-    const kind = spec[name];
+    const kind = flag.startsWith("--") ? spec[token.name] : undefined;
     if (kind === "bool") {
       if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      out.options.set(name, true);
-      continue;
+      out.options.set(token.name, true);
+    } else if (kind === "value") {
+      out.options.set(token.name, value());
+    } else {
+      const setting = allowSettings && flag.startsWith("--") ? settingFlag(token.name, inline) : undefined;
+      if (!setting) throw new UsageError(`unknown option ${flag}`);
+      const text = setting.negated
+        ? "false"
+        : setting.setting.kind.type === "bool"
+          ? (inline ?? "true")
+          : value();
+      out.settings.set(setting.setting.key, { flag, text });
     }
-    if (kind === "value") {
-      out.options.set(name, takeValue());
-      continue;
-    }
-    if (allowSettings) {
-      const setting = SETTING_FLAGS.get(flag);
-      if (setting) {
-        const bare = setting.kind.type === "bool" && inline === undefined;
-        out.settings.set(setting.key, { flag, text: bare ? "true" : takeValue() });
-        continue;
-      }
-      const negated = flag.startsWith("--no-") ? SETTING_FLAGS.get(`--${flag.slice(5)}`) : undefined;
-      if (negated?.kind.type === "bool" && inline === undefined) {
-        out.settings.set(negated.key, { flag, text: "false" });
-        continue;
-      }
-    }
-    throw new UsageError(`unknown option ${flag}`);
   }
   return out;
+}
+
+/** The setting a flag names, directly or as the `--no-` form of a boolean setting. */
+function settingFlag(
+  name: string,
+  inline: string | undefined,
+): { setting: Setting; negated: boolean } | undefined {
+  const setting = SETTING_FLAGS.get(name);
+  if (setting) return { setting, negated: false };
+  const negated = name.startsWith("no-") ? SETTING_FLAGS.get(name.slice(3)) : undefined;
+  return negated?.kind.type === "bool" && inline === undefined
+    ? { setting: negated, negated: true }
+    : undefined;
 }

@@ -1,10 +1,11 @@
 // The agent's typed configuration, built from the merged setting values: computed defaults filled in,
 // settings that only make sense together checked together, and the link's own validation run early
-// so that every mistake shows up before anything connects.
+// so that every mistake shows up before anything connects. The flat nerves_hub_link keys for fwup,
+// credentials and the data path are settings of the app, handed to the adapters that read them.
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { ConfigError, type LinkConfig, resolveConfig } from "@nerves-hub-ts/link";
 import { AgentConfigError } from "./config-error.js";
-import type { SettingValues } from "./load-config.js";
+import type { SettingValues } from "./setting-values.js";
 
 export type IdentifierSource =
   | { kind: "literal"; value: string }
@@ -76,14 +77,6 @@ export interface AgentConfig {
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
-/** Link config keys (camelCase paths) back to the setting names users write. */
-const LINK_KEYS: Record<string, string> = {
-  host: "host",
-  sni: "sni",
-  "socket.url": "socket.url",
-  proxy: "proxy",
-};
-
 export function buildAgentConfig(values: SettingValues): AgentConfig {
   const get = <T>(key: string): T | undefined => values.get(key)?.value as T | undefined;
   const need = <T>(key: string): T => {
@@ -148,13 +141,13 @@ export function buildAgentConfig(values: SettingValues): AgentConfig {
 
   checkCacheDir(need("firmware_cache_dir"), sourceOf("firmware_cache_dir"), dataPath, certificate);
 
-  const link = linkConfig(values, dataPath, target);
+  const link = linkConfig(values);
   try {
     resolveConfig(link);
   } catch (e) {
+    // The link config is built from settings of the same name (host, sni, socket.url, proxy).
     if (!(e instanceof ConfigError)) throw e;
-    const key = LINK_KEYS[e.key] ?? e.key;
-    throw new AgentConfigError(key, e.message.replace(`config.${e.key} `, ""), sourceOf(key));
+    throw new AgentConfigError(e.key, e.problem, sourceOf(e.key));
   }
 
   return {
@@ -283,7 +276,7 @@ function pemInput(values: SettingValues, inlineKey: string, fileKey: string, fal
   return { path: (file?.value as string | undefined) ?? fallback };
 }
 
-function linkConfig(values: SettingValues, dataPath: string, target: FirmwareTarget): LinkConfig {
+function linkConfig(values: SettingValues): LinkConfig {
   const get = <T>(key: string): T => values.get(key)?.value as T;
   const reconnect = get<number[] | undefined>("socket.reconnect_after_msec");
   const url = get<string | undefined>("socket.url");
@@ -295,7 +288,6 @@ function linkConfig(values: SettingValues, dataPath: string, target: FirmwareTar
     rejoinAfterMs: get("rejoin_after"),
     connect: get("connect"),
     connectWaitForNetwork: get("connect_wait_for_network"),
-    dataPath,
     fwupPublicKeys: get("fwup_public_keys"),
     requestFwupPublicKeys: get("request_fwup_public_keys"),
   };
@@ -309,11 +301,5 @@ function linkConfig(values: SettingValues, dataPath: string, target: FirmwareTar
   const proxy = get<string | undefined>("proxy");
   if (proxy !== undefined) config.proxy = proxy;
   if (get("ssl.verify") === "verify_none") config.ssl = { rejectUnauthorized: false };
-  if (target.kind === "fwup") {
-    config.fwupDevpath = target.devpath;
-    config.fwupTask = target.task;
-    config.fwupEnv = target.env;
-    config.fwupExtraOptions = target.extraOptions;
-  }
   return config;
 }

@@ -2,24 +2,18 @@
 // overriding the one before, and remembers where every value came from. On a U-Boot device,
 // credentials and the identifier that none of them set come from the U-Boot environment.
 import { open } from "node:fs/promises";
+import { isRecord } from "@nerves-hub-ts/protocol";
 import { type AgentConfig, buildAgentConfig } from "./agent-config.js";
 import { AgentConfigError } from "./config-error.js";
 import { jsonSyntaxErrorAt } from "./json-syntax.js";
 import { checkJsonValue, parseTextValue } from "./setting-value.js";
+import type { SettingValues } from "./setting-values.js";
 import { envName, SETTINGS, SETTINGS_BY_KEY } from "./settings.js";
 import { fillFromUbootEnv } from "./uboot-env-settings.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/nh-device/config.json";
 /** The environment variable naming the config file (like --config). */
 export const CONFIG_ENV = "NH_CONFIG";
-
-/** One setting's effective value and where it came from (`default`, `file …`, `env NH_…`, `flag --…`). */
-export interface SettingValue {
-  value: unknown;
-  source: string;
-}
-
-export type SettingValues = Map<string, SettingValue>;
 
 export interface ConfigInput {
   /** Setting flags: key -> [flag as typed, text]. */
@@ -109,7 +103,7 @@ async function readConfigFile(
 const modeText = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 
 function flattenFile(json: unknown, prefix: string, source: string, values: SettingValues): void {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+  if (!isRecord(json)) {
     throw new AgentConfigError(prefix ? prefix.slice(0, -1) : "file", "must be a JSON object", source);
   }
   for (const [name, value] of Object.entries(json)) {

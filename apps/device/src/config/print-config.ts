@@ -1,6 +1,6 @@
 // --print-config: the effective settings as the nested JSON a config file would hold, secrets masked,
 // plus where each value came from. Unset settings show as null.
-import type { SettingValues } from "./load-config.js";
+import type { SettingValues } from "./setting-values.js";
 import { SETTINGS } from "./settings.js";
 
 export const MASK = "********";

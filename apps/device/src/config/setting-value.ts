@@ -1,52 +1,57 @@
 // Checks one setting's value: JSON values from the config file as they are, text from environment
 // variables and flags parsed first (`30000`, `true`, `a,b`, `K=V,K=V`).
+import {
+  array,
+  bool,
+  type Decoder,
+  expecting,
+  intRange,
+  oneOf,
+  record,
+  refine,
+  str,
+} from "@nerves-hub-ts/protocol";
 import { AgentConfigError } from "./config-error.js";
-import type { Setting } from "./settings.js";
+import type { Setting, SettingKind } from "./settings.js";
 
 const shown = (setting: Setting, v: unknown): string =>
   setting.secret ? "" : `, got ${JSON.stringify(v) ?? String(v)}`;
 
-/** Validates a value from the config file (already JSON-typed). */
-export function checkJsonValue(setting: Setting, value: unknown, source: string): unknown {
-  const fail = (expected: string): never => {
-    throw new AgentConfigError(setting.key, `must be ${expected}${shown(setting, value)}`, source);
-  };
-  const kind = setting.kind;
+const nonEmpty = expecting(
+  "a non-empty string",
+  refine(str, (s) => s.trim() !== "", ""),
+);
+
+/** The decoder for a kind of setting, each failure described as a whole (`must be …`). */
+function decoderFor(kind: SettingKind): Decoder<unknown> {
   switch (kind.type) {
     case "string":
     case "path":
-      if (typeof value !== "string" || value.trim() === "") fail("a non-empty string");
-      return value;
+      return nonEmpty;
     case "int":
-      if (!Number.isSafeInteger(value) || (value as number) < kind.min) fail(`an integer >= ${kind.min}`);
-      return value;
+      return expecting(`an integer >= ${kind.min}`, intRange(kind.min, Number.MAX_SAFE_INTEGER));
     case "bool":
-      if (typeof value !== "boolean") fail("true or false");
-      return value;
+      return expecting("true or false", bool);
     case "enum":
-      if (typeof value !== "string" || !kind.values.includes(value)) fail(`one of ${kind.values.join(", ")}`);
-      return value;
+      return expecting(`one of ${kind.values.join(", ")}`, oneOf(kind.values));
     case "list":
-      if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) fail("a list of strings");
-      return [...(value as string[])];
+      return expecting("a list of strings", array(str));
     case "int-list":
-      if (
-        !Array.isArray(value) ||
-        value.length === 0 ||
-        !value.every((v) => Number.isSafeInteger(v) && v >= 0)
-      )
-        fail("a non-empty list of integers >= 0");
-      return [...(value as number[])];
-    case "map": {
-      const ok =
-        typeof value === "object" &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.values(value).every((v) => typeof v === "string");
-      if (!ok) fail("an object of strings");
-      return { ...(value as Record<string, string>) };
-    }
+      return expecting(
+        "a non-empty list of integers >= 0",
+        refine(array(intRange(0, Number.MAX_SAFE_INTEGER)), (l) => l.length > 0, ""),
+      );
+    case "map":
+      return expecting("an object of strings", record(str));
   }
+}
+
+/** Validates a value from the config file (already JSON-typed); lists and maps come back as copies. */
+export function checkJsonValue(setting: Setting, value: unknown, source: string): unknown {
+  const r = decoderFor(setting.kind)(value, setting.key);
+  if (!r.ok)
+    throw new AgentConfigError(setting.key, `must be ${r.error.expected}${shown(setting, value)}`, source);
+  return r.value;
 }
 
 /** Parses and validates text from an environment variable or a flag. */

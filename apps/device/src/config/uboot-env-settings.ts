@@ -3,8 +3,8 @@
 // board's serial number. This fills the settings that nothing else set from those variables, each with
 // the variable as its source: the file, the environment and flags still win.
 import { readUbootEnv } from "@nerves-hub-ts/platform-node";
-import type { SettingValues } from "./load-config.js";
 import { parseTextValue } from "./setting-value.js";
+import type { SettingValues } from "./setting-values.js";
 import { SETTINGS_BY_KEY } from "./settings.js";
 
 /** Where boardid's usual configuration on a Nerves system looks for the serial number, in order. */

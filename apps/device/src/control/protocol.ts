@@ -1,5 +1,17 @@
 // The control socket's messages: one JSON object per line in each direction. The README has the
 // full protocol with a worked exchange; this file is its single definition in code.
+import {
+  absentOr,
+  expecting,
+  type FieldIssue,
+  intRange,
+  isRecord,
+  num,
+  object,
+  oneOf,
+  str,
+  union,
+} from "@nerves-hub-ts/protocol";
 
 export const PROTOCOL_VERSION = 1;
 /** Longer lines are refused: the socket is local, but a runaway client must not exhaust memory. */
@@ -55,8 +67,22 @@ export type ErrorCode =
 
 type Parsed = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+// Each field's decoder carries the whole sentence a client sees when that field is wrong.
+const HELLO = object({
+  role: expecting(`hello needs role "controller" or "observer"`, oneOf(["controller", "observer"])),
+});
+const REQUEST = object({
+  id: expecting("request needs an id (string or number)", union(str, num)),
+  command: expecting(
+    `request command must be "status", "mark_valid" or "reboot"`,
+    oneOf(["status", "mark_valid", "reboot"]),
+  ),
+});
+const ANSWER_ID = object({ id: expecting("answer needs the question's id", str) });
+const ANSWER_FIELDS = object({
+  delay_ms: absentOr(expecting("delay_ms must be a positive integer", intRange(1, Number.MAX_SAFE_INTEGER))),
+  reason: absentOr(expecting("reason must be a string", str)),
+});
 
 /** Parses one line from a client. */
 export function parseClientLine(line: string): Parsed {
@@ -66,48 +92,42 @@ export function parseClientLine(line: string): Parsed {
   } catch {
     return { ok: false, code: "bad_json", message: "each line must be one JSON object" };
   }
-  if (!isObject(json)) return { ok: false, code: "bad_json", message: "each line must be one JSON object" };
-  const bad = (message: string): Parsed => ({ ok: false, code: "bad_message", message });
+  if (!isRecord(json)) return { ok: false, code: "bad_json", message: "each line must be one JSON object" };
+  const bad = (issue: FieldIssue): Parsed => ({ ok: false, code: "bad_message", message: issue.expected });
   switch (json.type) {
-    case "hello":
-      if (json.role !== "controller" && json.role !== "observer")
-        return bad(`hello needs role "controller" or "observer"`);
-      return { ok: true, message: { type: "hello", role: json.role } };
+    case "hello": {
+      const r = HELLO(json, "");
+      return r.ok ? { ok: true, message: { type: "hello", role: r.value.role } } : bad(r.error);
+    }
     case "request": {
-      const id = json.id;
-      if (typeof id !== "string" && typeof id !== "number")
-        return bad("request needs an id (string or number)");
-      if (json.command !== "status" && json.command !== "mark_valid" && json.command !== "reboot")
-        return bad(`request command must be "status", "mark_valid" or "reboot"`);
-      return { ok: true, message: { type: "request", id, command: json.command } };
+      const r = REQUEST(json, "");
+      return r.ok ? { ok: true, message: { type: "request", ...r.value } } : bad(r.error);
     }
     case "answer": {
-      if (typeof json.id !== "string") return bad("answer needs the question's id");
-      const { type: _, id, ...answer } = json;
-      return { ok: true, message: { type: "answer", id, answer } };
+      const r = ANSWER_ID(json, "");
+      if (!r.ok) return bad(r.error);
+      const { type: _, id: __, ...answer } = json;
+      return { ok: true, message: { type: "answer", id: r.value.id, answer } };
     }
     default:
-      return bad(`unknown message type ${JSON.stringify(json.type) ?? "undefined"}`);
+      return {
+        ok: false,
+        code: "bad_message",
+        message: `unknown message type ${JSON.stringify(json.type) ?? "undefined"}`,
+      };
   }
 }
 
 type Checked<T> = { ok: true; answer: T } | { ok: false; message: string };
-
-const optionalDelay = (a: Record<string, unknown>): number | undefined | false => {
-  if (a.delay_ms === undefined) return undefined;
-  return Number.isSafeInteger(a.delay_ms) && (a.delay_ms as number) > 0 ? (a.delay_ms as number) : false;
-};
 
 /** Checks an answer's fields against the question's kind. */
 export function checkAnswer<K extends QuestionKind>(
   kind: K,
   a: Record<string, unknown>,
 ): Checked<AnswerFor<K>> {
-  const delay = optionalDelay(a);
-  if (delay === false) return { ok: false, message: "delay_ms must be a positive integer" };
-  if (a.reason !== undefined && typeof a.reason !== "string")
-    return { ok: false, message: "reason must be a string" };
-  const reason = a.reason as string | undefined;
+  const fields = ANSWER_FIELDS(a, "");
+  if (!fields.ok) return { ok: false, message: fields.error.expected };
+  const { delay_ms: delay, reason } = fields.value;
   if (kind === "update_available") {
     switch (a.action) {
       case "apply":

@@ -1,5 +1,5 @@
 // The `console` topic (hub-server.md §5): device output is relayed to operator sessions.
-import { decodeDeviceMessage, type Frame } from "@nerves-hub-ts/protocol";
+import { decodeDeviceMessage, type Frame, isRecord } from "@nerves-hub-ts/protocol";
 import type { HubCore } from "../core.js";
 import type { DeviceRecord } from "../devices/device-record.js";
 import type { Channel, InOutcome, JoinOutcome } from "../socket/channel.js";
@@ -11,7 +11,7 @@ export class ConsoleChannel implements Channel {
   ) {}
 
   join(params: unknown): JoinOutcome {
-    const p = typeof params === "object" && params !== null ? (params as Record<string, unknown>) : {};
+    const p = isRecord(params) ? params : {};
     this.device.consoleVersion = typeof p.console_version === "string" ? p.console_version : null;
     return { status: "ok", response: {} };
   }

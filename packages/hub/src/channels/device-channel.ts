@@ -1,5 +1,5 @@
 // The `device` topic (hub-server.md §3, §4).
-import { decodeDeviceMessage, type Frame, UPDATE_STATUSES } from "@nerves-hub-ts/protocol";
+import { decodeDeviceMessage, type Frame, isRecord, UPDATE_STATUSES } from "@nerves-hub-ts/protocol";
 import { supports } from "@nerves-hub-ts/versioning";
 import type { HubCore } from "../core.js";
 import { keptJoinParams } from "../devices/clip.js";
@@ -21,9 +21,6 @@ import {
 
 const isUpdateStatus = (s: string) => (UPDATE_STATUSES as readonly string[]).includes(s);
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 export class DeviceChannel implements Channel {
   constructor(
     private readonly core: HubCore,
@@ -33,9 +30,9 @@ export class DeviceChannel implements Channel {
 
   join(params: unknown): JoinOutcome {
     // Shapes the server has no clause for crash the join.
-    if (!isObject(params)) throw new Error("join params are not an object");
+    if (!isRecord(params)) throw new Error("join params are not an object");
     const meta = params.meta;
-    if (meta !== undefined && meta !== null && !isObject(meta)) throw new Error("meta is not an object");
+    if (meta !== undefined && meta !== null && !isRecord(meta)) throw new Error("meta is not an object");
     const validated = meta?.firmware_validated;
     if (validated !== undefined && validated !== null && typeof validated !== "boolean") {
       throw new Error("meta.firmware_validated is not a boolean");
@@ -208,15 +205,15 @@ export class DeviceChannel implements Channel {
   /** Where the real handler has no clause (hub-server.md §9.11): the channel process dies. */
   #crashes(event: string, payload: unknown): boolean {
     if (event === "status_update") {
-      const status = isObject(payload) ? payload.status : undefined;
-      if (status === "rescheduled" && isObject(payload) && "delay_for" in payload) {
+      const status = isRecord(payload) ? payload.status : undefined;
+      if (status === "rescheduled" && isRecord(payload) && "delay_for" in payload) {
         // The server adds delay_for to a time as integer milliseconds; anything else raises.
         return !Number.isInteger(payload.delay_for);
       }
       return !(typeof status === "string" && (isUpdateStatus(status) || /fwup error/i.test(status)));
     }
     if (event === "fwup_progress" || event === "update_progress") {
-      return isObject(payload) && payload.value !== undefined && payload.value !== null;
+      return isRecord(payload) && payload.value !== undefined && payload.value !== null;
     }
     return false;
   }

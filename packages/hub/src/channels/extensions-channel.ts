@@ -4,6 +4,7 @@ import {
   EXTENSION_NAMES,
   type ExtensionName,
   type Frame,
+  isRecord,
   NETWORK_IDENTITY_SERVICES,
   splitExtensionEvent,
 } from "@nerves-hub-ts/protocol";
@@ -67,10 +68,8 @@ export class ExtensionsChannel implements Channel {
   }
 
   join(params: unknown): JoinOutcome {
-    if (typeof params !== "object" || params === null || Array.isArray(params)) {
-      throw new Error("extensions join params are not an object");
-    }
-    const requested = params as Record<string, unknown>;
+    if (!isRecord(params)) throw new Error("extensions join params are not an object");
+    const requested = params;
     for (const [name, version] of Object.entries(requested)) {
       if (typeof version !== "string") throw new Error(`extension ${name} version is not a string`);
     }

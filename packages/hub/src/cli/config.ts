@@ -1,7 +1,22 @@
 // The `serve --config <json>` file: credentials and settings to preload into the hub.
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { EXTENSION_NAMES, type ExtensionName } from "@nerves-hub-ts/protocol";
+import {
+  absentOr,
+  array,
+  bool,
+  type Decoder,
+  EXTENSION_NAMES,
+  type ExtensionName,
+  expecting,
+  isRecord,
+  num,
+  object,
+  oneOf,
+  optional,
+  refine,
+  str,
+} from "@nerves-hub-ts/protocol";
 
 export interface HubConfigFile {
   productKeys: { key: string; secret: string }[];
@@ -36,22 +51,34 @@ export class HubConfigError extends Error {
   override readonly name = "HubConfigError";
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const nonEmpty = expecting(
+  "a non-empty string",
+  refine(str, (v) => v !== "", ""),
+);
+const positive = expecting(
+  "a positive number",
+  refine(num, (n) => n > 0, ""),
+);
+const boolean = expecting("a boolean", bool);
+const listOf = <T>(item: Decoder<T>) => absentOr(array(item));
 
-function list(value: unknown, field: string): Obj[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isObj))
-    throw new HubConfigError(`${field} must be a list of objects`);
-  return value;
-}
-
-function str(o: Obj, key: string, field: string): string {
-  const v = o[key];
-  if (typeof v !== "string" || v === "")
-    throw new HubConfigError(`${field}.${key} must be a non-empty string`);
-  return v;
-}
+const CONFIG_FILE = object({
+  productKeys: listOf(object({ key: nonEmpty, secret: nonEmpty })),
+  deviceKeys: listOf(object({ key: nonEmpty, secret: nonEmpty, identifier: nonEmpty })),
+  signingKeys: optional(expecting("a list of strings", array(str))),
+  cas: listOf(object({ certPath: nonEmpty, jitp: absentOr(boolean) })),
+  devices: listOf(object({ identifier: nonEmpty, certPath: absentOr(nonEmpty) })),
+  extensions: absentOr(
+    expecting(`a list of names from ${EXTENSION_NAMES.join(", ")}`, array(oneOf(EXTENSION_NAMES))),
+  ),
+  idleTimeoutMs: absentOr(positive),
+  headersTimeoutMs: absentOr(positive),
+  requestTimeoutMs: absentOr(positive),
+  keepAliveTimeoutMs: absentOr(positive),
+  healthIntervalMinutes: absentOr(positive),
+  sharedSecrets: absentOr(boolean),
+  analytics: absentOr(boolean),
+});
 
 export async function loadConfig(path: string): Promise<HubConfigFile> {
   let raw: unknown;
@@ -60,58 +87,21 @@ export async function loadConfig(path: string): Promise<HubConfigFile> {
   } catch (cause) {
     throw new HubConfigError(`cannot read config ${path}: ${(cause as Error).message}`, { cause });
   }
-  if (!isObj(raw)) throw new HubConfigError("the config must be a JSON object");
+  if (!isRecord(raw)) throw new HubConfigError("the config must be a JSON object");
+  const decoded = CONFIG_FILE(raw, "");
+  if (!decoded.ok) throw new HubConfigError(`${decoded.error.field} must be ${decoded.error.expected}`);
+  const { productKeys, deviceKeys, signingKeys, cas, devices, ...settings } = decoded.value;
   const base = dirname(resolve(path));
   const rel = (p: string) => resolve(base, p);
-  const signingKeys = raw.signingKeys ?? [];
-  if (!Array.isArray(signingKeys) || !signingKeys.every((k) => typeof k === "string")) {
-    throw new HubConfigError("signingKeys must be a list of strings");
-  }
-  const extensions = raw.extensions;
-  if (
-    extensions !== undefined &&
-    (!Array.isArray(extensions) ||
-      !extensions.every((e) => (EXTENSION_NAMES as readonly unknown[]).includes(e)))
-  ) {
-    throw new HubConfigError(`extensions must list names from ${EXTENSION_NAMES.join(", ")}`);
-  }
-  for (const key of [...TIMEOUT_KEYS, "healthIntervalMinutes"] as const) {
-    if (raw[key] !== undefined && !(typeof raw[key] === "number" && raw[key] > 0)) {
-      throw new HubConfigError(`${key} must be a positive number`);
-    }
-  }
-  for (const key of ["sharedSecrets", "analytics"] as const) {
-    if (raw[key] !== undefined && typeof raw[key] !== "boolean") {
-      throw new HubConfigError(`${key} must be a boolean`);
-    }
-  }
   return {
-    productKeys: list(raw.productKeys, "productKeys").map((o, i) => ({
-      key: str(o, "key", `productKeys[${i}]`),
-      secret: str(o, "secret", `productKeys[${i}]`),
+    ...settings,
+    productKeys: productKeys ?? [],
+    deviceKeys: deviceKeys ?? [],
+    signingKeys: signingKeys ?? [],
+    cas: (cas ?? []).map((ca) => ({ certPath: rel(ca.certPath), jitp: ca.jitp === true })),
+    devices: (devices ?? []).map((d) => ({
+      identifier: d.identifier,
+      ...(d.certPath !== undefined ? { certPath: rel(d.certPath) } : {}),
     })),
-    deviceKeys: list(raw.deviceKeys, "deviceKeys").map((o, i) => ({
-      key: str(o, "key", `deviceKeys[${i}]`),
-      secret: str(o, "secret", `deviceKeys[${i}]`),
-      identifier: str(o, "identifier", `deviceKeys[${i}]`),
-    })),
-    signingKeys: signingKeys as string[],
-    cas: list(raw.cas, "cas").map((o, i) => ({
-      certPath: rel(str(o, "certPath", `cas[${i}]`)),
-      jitp: o.jitp === true,
-    })),
-    devices: list(raw.devices, "devices").map((o, i) => ({
-      identifier: str(o, "identifier", `devices[${i}]`),
-      ...(typeof o.certPath === "string" ? { certPath: rel(o.certPath) } : {}),
-    })),
-    ...(extensions ? { extensions: extensions as ExtensionName[] } : {}),
-    ...Object.fromEntries(
-      TIMEOUT_KEYS.filter((key) => typeof raw[key] === "number").map((key) => [key, raw[key]]),
-    ),
-    ...(typeof raw.sharedSecrets === "boolean" ? { sharedSecrets: raw.sharedSecrets } : {}),
-    ...(typeof raw.analytics === "boolean" ? { analytics: raw.analytics } : {}),
-    ...(typeof raw.healthIntervalMinutes === "number"
-      ? { healthIntervalMinutes: raw.healthIntervalMinutes }
-      : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { isRecord } from "@nerves-hub-ts/protocol";
 import { HubFirmwareError } from "./store.js";
 
 /**
@@ -27,9 +28,8 @@ const FLAGS = ["wrongContentRange", "ignoreRange", "once"] as const;
 
 /** Checks a fault from an untrusted caller (the HTTP API); throws HubFirmwareError naming the field. */
 export function checkFault(fault: unknown): FirmwareFault {
-  if (typeof fault !== "object" || fault === null || Array.isArray(fault))
-    throw new HubFirmwareError("a fault must be an object");
-  const f = fault as Record<string, unknown>;
+  if (!isRecord(fault)) throw new HubFirmwareError("a fault must be an object");
+  const f = fault;
   for (const key of Object.keys(f)) {
     if (![...COUNTS, ...FLAGS, "status", "status5xxOnce"].includes(key))
       throw new HubFirmwareError(`unknown fault field ${key}`);

@@ -5,8 +5,8 @@ import type { Duplex } from "node:stream";
 import type { WebSocketServer } from "ws";
 import { decodeSegment } from "../http/request-target.js";
 import { writeRejection } from "../http/upgrade-rejection.js";
-import type { OperatorDeps } from "./operator-api.js";
 import { operatorAuthorized } from "./operator-auth.js";
+import type { OperatorDeps } from "./operator-hub.js";
 
 /** `/api/console/<identifier>/websocket` */
 export const OPERATOR_CONSOLE_PATH = /^\/api\/console\/([^/]+)\/websocket$/;

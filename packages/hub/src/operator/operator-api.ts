@@ -1,19 +1,13 @@
 // The operator HTTP API: JSON under /api, bearer token, plus server-sent events at /api/events.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { EXTENSION_NAMES, type ExtensionName } from "@nerves-hub-ts/protocol";
-import { type HubCore, HubDeviceError, HubScriptError } from "../core.js";
+import { EXTENSION_NAMES, type ExtensionName, isRecord } from "@nerves-hub-ts/protocol";
+import { HubDeviceError, HubScriptError } from "../core.js";
 import { checkFault } from "../firmware/faults.js";
 import type { FirmwareRecord } from "../firmware/store.js";
 import { HubFirmwareError } from "../firmware/store.js";
 import { decodeSegment } from "../http/request-target.js";
-import type { Hub } from "../hub.js";
 import { operatorAuthorized } from "./operator-auth.js";
-
-export interface OperatorDeps {
-  core: HubCore;
-  hub: Hub;
-  operatorToken: string;
-}
+import type { OperatorDeps } from "./operator-hub.js";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -50,9 +44,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new ApiError(400, "body is not JSON");
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new ApiError(400, "body must be an object");
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw new ApiError(400, "body must be an object");
+  return value;
 }
 
 function text(body: Record<string, unknown>, key: string): string {

@@ -1,6 +1,6 @@
-import type { Client, Extension, Identity, Push, UpdateHandler } from "@nerves-hub-ts/ports";
+import type { Client, Extension, Identity } from "@nerves-hub-ts/ports";
 import type { LinkConfig } from "../config.js";
-import { createDeviceLink, type DeviceLink } from "../device-link.js";
+import { createDeviceLink, type DeviceLink, type DeviceLinkPorts } from "../device-link.js";
 import { ManualClock, SequenceRandom } from "../doubles/manual-clock.js";
 import { MemoryLogger } from "../doubles/memory-logger.js";
 import { MemoryNetworkProbe } from "../doubles/memory-network-probe.js";
@@ -39,7 +39,7 @@ export interface HarnessOptions {
   random?: number[];
   identity?: Identity;
   client?: Client;
-  updates?: UpdateHandler | ((push: Push) => UpdateHandler);
+  updates?: DeviceLinkPorts["updates"];
   extensions?: Extension[];
   probe?: MemoryNetworkProbe;
   transport?: MemoryTransport;
