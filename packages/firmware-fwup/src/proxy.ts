@@ -62,6 +62,7 @@ export function tunnel(
   signal: AbortSignal | undefined,
 ): Promise<TLSSocket> {
   const authority = `${target.hostname}:${target.port || 443}`;
+  const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   return new Promise((resolve, reject) => {
     const auth = proxyAuthorization(proxy);
     const req = httpRequest({
@@ -82,9 +83,10 @@ export function tunnel(
         );
         return;
       }
-      // SNI carries host names only (RFC 6066), never an IP literal.
-      const servername = tls.servername ?? (isIP(target.hostname) ? undefined : target.hostname);
-      const secure = tlsConnect({ ...tls, socket, ...(servername ? { servername } : {}) });
+      // `host` drives the certificate check (else it would be the proxy's name); SNI carries host
+      // names only (RFC 6066), never an IP literal.
+      const servername = tls.servername ?? (isIP(host) ? undefined : host);
+      const secure = tlsConnect({ ...tls, socket, host, ...(servername ? { servername } : {}) });
       secure.once("secureConnect", () => resolve(secure));
       secure.once("error", reject);
     });
