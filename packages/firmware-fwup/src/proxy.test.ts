@@ -36,6 +36,17 @@ describe("proxyFor a download, from the environment", () => {
     } else expect(proxyFor(target, undefined, env)?.href ?? null).toBe(proxy && new URL(proxy).href);
   });
 
+  it.each([
+    ["explicit", "https://dev:pw@proxy.test:443", {}],
+    ["from HTTPS_PROXY", undefined, { HTTPS_PROXY: "https://dev:pw@proxy.test:443" }],
+  ])("refuses an https: proxy (%s), which it would speak to in plain text", (_, explicit, env) => {
+    expect(() => proxyFor(new URL("https://hub.test/fw"), explicit, env)).toThrow(
+      expect.objectContaining({
+        failure: { kind: "download", term: ["unsupported_proxy_scheme", "https:"] },
+      }),
+    );
+  });
+
   it("an explicit proxy wins over the environment, and null means none", () => {
     const env = { HTTPS_PROXY: "http://env-proxy.test:3128", NO_PROXY: "*" };
     const target = new URL("https://hub.test/fw");

@@ -11,8 +11,9 @@ const PROXY_VARIABLES = ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] a
 
 /**
  * The proxy for `target`: the explicit one (null: none), else what HTTP(S)_PROXY, ALL_PROXY and NO_PROXY
- * say, decided by proxy-from-env exactly as the websocket transport decides it. Only HTTP(S) proxies
- * can carry a download: another kind (a SOCKS ALL_PROXY) is refused rather than silently bypassed.
+ * say, decided by proxy-from-env exactly as the websocket transport decides it. Downloads speak plain
+ * HTTP to the proxy, so any other kind (an https: proxy, a SOCKS ALL_PROXY) is refused rather than
+ * bypassed or sent its credentials in clear.
  */
 export function proxyFor(
   target: URL,
@@ -23,7 +24,7 @@ export function proxyFor(
   const raw = explicit ?? fromEnvironment(target.href, env);
   if (!raw) return null;
   const proxy = new URL(raw);
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:")
+  if (proxy.protocol !== "http:")
     throw new UpdateError(Failure.download(["unsupported_proxy_scheme", proxy.protocol]));
   return proxy;
 }
