@@ -1,32 +1,94 @@
 // One measured download, run in its own process so its peak RSS is its own. Prints one JSON line.
-//   plain: loopback HTTP GET piped to /dev/null (the baseline)
+//   plain: loopback HTTP(S) GET with node:http(s) piped to /dev/null (the baseline)
+//   own: the downloader's own HTTP/1.1 reader (firmware-fwup's http1/), bytes discarded
+//   undici-request / undici-stream: undici's request() / stream() with an Agent dispatcher, bytes discarded
 //   agent: the device path: HttpDownloader → SHA-256 (with the verified hold-back) → FwupRunner
 //          feeding fwup-sink.mjs, which parses the framed stdin and discards it
+// An https URL takes the CA file as a fifth argument.
 import { createWriteStream, readFileSync, rmSync } from "node:fs";
-import { get } from "node:http";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { http1Get } from "../../packages/firmware-fwup/src/http1/client.js";
 import { fwupInstaller, HttpDownloader, streamingStrategy } from "../../packages/firmware-fwup/src/index.js";
 import { nodeSha256 } from "../../packages/platform-node/src/index.js";
 
-const [mode, url, sizeText, checksum] = process.argv.slice(2);
+const [mode, url, sizeText, checksum, caFile] = process.argv.slice(2);
 if (!mode || !url || !sizeText || !checksum)
-  throw new Error("usage: client.ts plain|agent <url> <size> <sha256>");
+  throw new Error(
+    "usage: client.ts plain|own|undici-request|undici-stream|agent <url> <size> <sha256> [ca.pem]",
+  );
 const size = Number(sizeText);
+const ca = caFile ? readFileSync(caFile, "utf8") : undefined;
+const secure = url.startsWith("https:");
 /** A minimal framed-stdin consumer standing in for fwup (which would write to flash instead). */
 const FWUP_SINK = fileURLToPath(new URL("./fwup-sink.mjs", import.meta.url));
 
 async function plain(): Promise<number> {
   const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) =>
-    get(url as string, { agent: false }, resolve).on("error", reject),
+    (secure ? httpsGet : httpGet)(url as string, { agent: false, ...(ca ? { ca } : {}) }, resolve).on(
+      "error",
+      reject,
+    ),
   );
   let bytes = 0;
   res.on("data", (c: Buffer) => {
     bytes += c.length;
   });
   await pipeline(res, createWriteStream("/dev/null"));
+  return bytes;
+}
+
+async function own(): Promise<number> {
+  const target = new URL(url as string);
+  const res = await http1Get({
+    host: target.hostname,
+    port: Number(target.port),
+    ...(secure ? { tls: { ...(ca ? { ca } : {}) } } : {}),
+    target: `${target.pathname}${target.search}`,
+    authority: target.host,
+    headers: {},
+  });
+  let bytes = 0;
+  for await (const c of res.body()) bytes += c.length;
+  return bytes;
+}
+
+/** One connection at a time, as the downloader opens them. undici loads only in its own modes. */
+const dispatcher = async () => {
+  const undici = await import("undici");
+  return { undici, agent: new undici.Agent({ connections: 1, ...(ca ? { connect: { ca } } : {}) }) };
+};
+
+async function undiciRequest(): Promise<number> {
+  const { undici, agent } = await dispatcher();
+  // A larger body buffer than the 64 KiB default, as a firmware download would configure it.
+  const { body } = await undici.request(url as string, { dispatcher: agent, highWaterMark: 1024 * 1024 });
+  let bytes = 0;
+  for await (const c of body) bytes += (c as Buffer).length;
+  await agent.close();
+  return bytes;
+}
+
+async function undiciStream(): Promise<number> {
+  const { undici, agent } = await dispatcher();
+  let bytes = 0;
+  await undici.stream(
+    url as string,
+    { method: "GET", dispatcher: agent },
+    () =>
+      new Writable({
+        write(c: Buffer, _enc, done) {
+          bytes += c.length;
+          done();
+        },
+      }),
+  );
+  await agent.close();
   return bytes;
 }
 
@@ -37,7 +99,7 @@ async function agent(): Promise<number> {
   let bytes = 0;
   const stats = join(tmpdir(), `nerves-hub-ts-bench-sink-${process.pid}`);
   const strategy = streamingStrategy({
-    downloader: new HttpDownloader({ proxy: null }),
+    downloader: new HttpDownloader({ proxy: null, ...(ca ? { tls: { ca } } : {}) }),
     installer: fwupInstaller({
       devpath: "/dev/null",
       command: process.execPath,
@@ -63,7 +125,16 @@ async function agent(): Promise<number> {
 }
 
 const t0 = process.hrtime.bigint();
-const bytes = mode === "plain" ? await plain() : await agent();
+const modes: Record<string, () => Promise<number>> = {
+  plain,
+  own,
+  "undici-request": undiciRequest,
+  "undici-stream": undiciStream,
+  agent,
+};
+const run = modes[mode];
+if (!run) throw new Error(`unknown mode ${mode}`);
+const bytes = await run();
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const usage = process.resourceUsage();
 const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;

@@ -1,4 +1,6 @@
 import { type AddressInfo, createServer } from "node:net";
+import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
+import { startHub } from "@nerves-hub-ts/hub";
 import { firmwareBytes, startTestHub, type TestHub } from "@nerves-hub-ts/hub/testing";
 import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/ports";
 import { UpdateError } from "@nerves-hub-ts/update";
@@ -423,6 +425,31 @@ describe("HttpDownloader through a proxy that refuses the tunnel", () => {
 });
 
 describe("HttpDownloader over HTTPS", () => {
+  it("checks the certificate of an IP-literal host reached through a proxy against that IP", async () => {
+    const ca = await createCa({ commonName: "test ca" });
+    const cert = await createServerCert(ca, { commonName: "127.0.0.1", altNames: ["127.0.0.1"] });
+    const hub = await startHub({ tls: { certPem: cert.certPem, keyPem: cert.keyPem } });
+    const proxy = await startProxy();
+    try {
+      const data = firmwareBytes(100_000, 4);
+      const url = hub.firmwareUrl((await hub.addFirmware(data)).uuid);
+      expect(new URL(url).hostname).toBe("127.0.0.1");
+      // The proxy is named by host name: the tunnel's socket must not lend that name to the check.
+      const named = proxy.url.replace("127.0.0.1", "localhost");
+      const { bytes, error } = await collect(
+        new HttpDownloader({ ...fast, maxAttempts: 1, tls: { ca: ca.certPem }, proxy: named }).download({
+          url,
+        }),
+      );
+      expect(error).toBeUndefined();
+      expect(Buffer.compare(bytes, data)).toBe(0);
+      expect(proxy.log.map((l) => l.line)).toEqual([`CONNECT ${new URL(url).host}`]);
+    } finally {
+      await proxy.close();
+      await hub.close();
+    }
+  });
+
   it("downloads from a TLS hub directly and through a CONNECT proxy", async () => {
     const { hub, ca } = await startTestHub({ tls: true });
     const proxy = await startProxy();

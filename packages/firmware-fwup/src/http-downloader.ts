@@ -33,8 +33,10 @@ export interface HttpDownloaderOptions {
   worstCaseBitsPerSecond?: number;
   /** Default 10. */
   maxRedirects?: number;
-  /** `http://[user:pass@]host:port`; undefined: HTTPS_PROXY/HTTP_PROXY/NO_PROXY; null: never. */
+  /** `http://[user:pass@]host:port`; undefined: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY; null: never. */
   proxy?: string | null;
+  /** Where the proxy variables are read from; default `process.env`. */
+  env?: Record<string, string | undefined>;
   /** TLS settings for https URLs (e.g. `ca`). */
   tls?: ConnectionOptions;
   userAgent?: string;
@@ -70,8 +72,9 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
 const fail = (term: FailureTerm) => new UpdateError(Failure.download(term));
 
 export class HttpDownloader implements Downloader {
-  readonly #o: Required<Omit<HttpDownloaderOptions, "proxy" | "tls" | "logger">>;
+  readonly #o: Required<Omit<HttpDownloaderOptions, "proxy" | "env" | "tls" | "logger">>;
   readonly #proxy: string | null | undefined;
+  readonly #env: Record<string, string | undefined>;
   readonly #tls: ConnectionOptions;
   readonly #log: Logger;
 
@@ -87,6 +90,7 @@ export class HttpDownloader implements Downloader {
       userAgent: options.userAgent ?? "nerves-hub-ts",
     };
     this.#proxy = options.proxy;
+    this.#env = options.env ?? process.env;
     this.#tls = options.tls ?? {};
     this.#log = options.logger ?? silentLogger;
   }
@@ -219,8 +223,8 @@ export class HttpDownloader implements Downloader {
       headTimeoutMs: this.#o.idleTimeoutMs,
       ...(signal ? { signal } : {}),
     };
-    const proxy = proxyFor(url, this.#proxy);
     try {
+      const proxy = proxyFor(url, this.#proxy, this.#env);
       if (!proxy) return await http1Get({ ...origin, host, port, ...(https ? { tls: this.#tls } : {}) });
       const proxyPort = Number(proxy.port) || 80;
       if (!https) {

@@ -3,32 +3,50 @@
 import { request as httpRequest } from "node:http";
 import { isIP, type Socket } from "node:net";
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
+import { Failure, UpdateError } from "@nerves-hub-ts/update";
+import { getProxyForUrl } from "proxy-from-env";
 
-/** The proxy for `target` from an explicit setting or HTTPS_PROXY/HTTP_PROXY (honouring NO_PROXY). */
-export function proxyFor(target: URL, explicit: string | null | undefined, env = process.env): URL | null {
+/** The variables the decision reads; proxy-from-env takes the lower-case name first, then upper case. */
+const PROXY_VARIABLES = ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] as const;
+
+/**
+ * The proxy for `target`: the explicit one (null: none), else what HTTP(S)_PROXY, ALL_PROXY and NO_PROXY
+ * say, decided by proxy-from-env exactly as the websocket transport decides it. Downloads speak plain
+ * HTTP to the proxy, so any other kind (an https: proxy, a SOCKS ALL_PROXY) is refused rather than
+ * bypassed or sent its credentials in clear.
+ */
+export function proxyFor(
+  target: URL,
+  explicit: string | null | undefined,
+  env: Record<string, string | undefined>,
+): URL | null {
   if (explicit === null) return null;
-  const raw =
-    explicit ??
-    (target.protocol === "https:"
-      ? (env.HTTPS_PROXY ?? env.https_proxy)
-      : (env.HTTP_PROXY ?? env.http_proxy));
+  const raw = explicit ?? fromEnvironment(target.href, env);
   if (!raw) return null;
-  if (explicit === undefined && bypassed(target.hostname, env.NO_PROXY ?? env.no_proxy)) return null;
-  return new URL(raw);
+  const proxy = new URL(raw);
+  if (proxy.protocol !== "http:")
+    throw new UpdateError(Failure.download(["unsupported_proxy_scheme", proxy.protocol]));
+  return proxy;
 }
 
-function bypassed(host: string, noProxy: string | undefined): boolean {
-  if (!noProxy) return false;
-  return noProxy
-    .split(",")
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean)
-    .some(
-      (rule) =>
-        rule === "*" ||
-        host === rule.replace(/^\./, "") ||
-        host.endsWith(rule.startsWith(".") ? rule : `.${rule}`),
-    );
+/**
+ * proxy-from-env reads process.env only, so the caller's environment stands in for it during the
+ * (synchronous) call. A proxy named without a scheme is a plain HTTP proxy, as curl takes it.
+ */
+function fromEnvironment(target: string, env: Record<string, string | undefined>): string {
+  const view: Record<string, string> = {};
+  for (const name of PROXY_VARIABLES)
+    for (const key of [name, name.toUpperCase()]) {
+      const value = env[key];
+      if (value) view[key] = name === "no_proxy" || value.includes("://") ? value : `http://${value}`;
+    }
+  const real = process.env;
+  process.env = view;
+  try {
+    return getProxyForUrl(target);
+  } finally {
+    process.env = real;
+  }
 }
 
 export function proxyAuthorization(proxy: URL): string | undefined {
@@ -45,6 +63,7 @@ export function tunnel(
   signal: AbortSignal | undefined,
 ): Promise<TLSSocket> {
   const authority = `${target.hostname}:${target.port || 443}`;
+  const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   return new Promise((resolve, reject) => {
     const auth = proxyAuthorization(proxy);
     const req = httpRequest({
@@ -65,9 +84,10 @@ export function tunnel(
         );
         return;
       }
-      // SNI carries host names only (RFC 6066), never an IP literal.
-      const servername = tls.servername ?? (isIP(target.hostname) ? undefined : target.hostname);
-      const secure = tlsConnect({ ...tls, socket, ...(servername ? { servername } : {}) });
+      // `host` drives the certificate check (else it would be the proxy's name); SNI carries host
+      // names only (RFC 6066), never an IP literal.
+      const servername = tls.servername ?? (isIP(host) ? undefined : host);
+      const secure = tlsConnect({ ...tls, socket, host, ...(servername ? { servername } : {}) });
       secure.once("secureConnect", () => resolve(secure));
       secure.once("error", reject);
     });

@@ -4,38 +4,56 @@ import { Agent, type ClientRequestArgs, request as httpRequest } from "node:http
 import { request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { getProxyForUrl } from "proxy-from-env";
 import { ProxyTunnelError } from "./connect-error.js";
 
-/** Picks the proxy for a hub URL: the explicit one, else HTTPS_PROXY / HTTP_PROXY unless NO_PROXY matches. */
+/** The variables the decision reads; proxy-from-env takes the lower-case name first, then upper case. */
+const PROXY_VARIABLES = ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] as const;
+
+/**
+ * Picks the proxy for a hub URL: the explicit one, else what HTTP(S)_PROXY, ALL_PROXY and NO_PROXY say,
+ * decided by proxy-from-env exactly as the firmware downloader decides it. A websocket is an upgraded
+ * HTTP(S) request, so ws: goes by HTTP_PROXY and wss: by HTTPS_PROXY. Only HTTP(S) proxies can tunnel:
+ * another kind (a SOCKS ALL_PROXY) is refused rather than silently bypassed.
+ */
 export function proxyFor(
   target: URL,
   explicit: string | undefined,
   env: Record<string, string | undefined>,
 ): URL | undefined {
-  if (explicit) return new URL(explicit);
-  const secure = target.protocol === "wss:";
-  const fromEnv = secure ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
-  if (!fromEnv || bypassed(target, env.NO_PROXY ?? env.no_proxy)) return undefined;
-  return new URL(fromEnv.includes("://") ? fromEnv : `http://${fromEnv}`);
+  const raw = explicit || fromEnvironment(httpEquivalent(target), env);
+  if (!raw) return undefined;
+  const proxy = new URL(raw);
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:")
+    throw new ProxyTunnelError(`unsupported proxy scheme ${proxy.protocol} (HTTP CONNECT proxies only)`);
+  return proxy;
 }
 
-function bypassed(target: URL, noProxy: string | undefined): boolean {
-  if (!noProxy) return false;
-  const host = target.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = target.port;
-  return noProxy
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .some((entry) => {
-      if (entry === "*") return true;
-      const [name = "", entryPort] = entry
-        .toLowerCase()
-        .replace(/^\*/, "")
-        .split(/:(?=\d+$)/);
-      if (entryPort && entryPort !== port) return false;
-      const bare = name.replace(/^\./, "");
-      return host === bare || host.endsWith(`.${bare}`);
-    });
+function httpEquivalent(target: URL): string {
+  const url = new URL(target.href);
+  if (url.protocol === "wss:") url.protocol = "https:";
+  else if (url.protocol === "ws:") url.protocol = "http:";
+  return url.href;
+}
+
+/**
+ * proxy-from-env reads process.env only, so the caller's environment stands in for it during the
+ * (synchronous) call. A proxy named without a scheme is a plain HTTP proxy, as curl takes it.
+ */
+function fromEnvironment(target: string, env: Record<string, string | undefined>): string {
+  const view: Record<string, string> = {};
+  for (const name of PROXY_VARIABLES)
+    for (const key of [name, name.toUpperCase()]) {
+      const value = env[key];
+      if (value) view[key] = name === "no_proxy" || value.includes("://") ? value : `http://${value}`;
+    }
+  const real = process.env;
+  process.env = view;
+  try {
+    return getProxyForUrl(target);
+  } finally {
+    process.env = real;
+  }
 }
 
 /** A proxy URL fit for logs (no credentials). */
