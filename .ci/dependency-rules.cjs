@@ -1,0 +1,239 @@
+// The dependency rules of ARCHITECTURE.md ("dependencies point inward"), for dependency-cruiser.
+// `pnpm deps` runs them (.ci/check-dependencies.mjs, which also reports unused "dependencies");
+// `npx depcruise --config .ci/dependency-rules.cjs packages apps` runs the rules alone.
+// Paths are the real ones: a workspace import such as `@nerves-hub-ts/link` resolves, through its
+// "source" export condition, to packages/link/src/index.ts.
+const { readdirSync, readFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+/** Pure packages that only compute: they run in a browser too. */
+const DOMAIN = ["protocol", "versioning", "update", "nh1-token"];
+/** Every port interface, value and error type; pure, on top of the domain. */
+const PORTS = "ports";
+/** The application core: orchestration over the ports. */
+const CORE = "link";
+/** Adapters plug one outside system into a port. A new adapter is one more name here. */
+const ADAPTERS = [
+  "transport-ws",
+  "auth-cert",
+  "auth-shared-secret",
+  "auth-pkcs11",
+  "auth-nerveskey",
+  "firmware-fwup",
+  "console-pty",
+  "platform-node",
+];
+/** Third-party libraries pure enough for the domain and the ports. */
+const PURE_LIBRARIES = ["@msgpack/msgpack", "@noble/hashes"];
+/** Test kits: what test files of the inner packages may use besides their own layer. */
+const TEST_KITS = [
+  "^packages/link/src/testing\\.ts$",
+  "^packages/(hub|dev-pki|port-contracts)/src/(index|testing)\\.ts$",
+];
+/** Test-only libraries every package may use from the root package.json. */
+const ROOT_TEST_LIBRARIES = ["vitest", "fast-check"];
+
+/** Test files: specs, their support folders, `./testing` entries and vitest configs. */
+const TEST_FILE = "(\\.test\\.ts$|/test-support/|/testing\\.ts$|/vitest\\.[^/]*config\\.ts$)";
+const either = (names) => `(${names.join("|")})`;
+const inPackages = (names) => `^packages/${either(names)}/`;
+/** A module in an installed npm package, under pnpm's layout or a flat one. */
+const npmPackage = (names) =>
+  `(^|/)node_modules/${either(names)}/|(^|/)node_modules/\\.pnpm/[^/]+/node_modules/${either(names)}/`;
+
+// Known cycles, to be broken; a cycle is let through only while every module on it is listed here.
+// hub.ts -> operator/operator-api.ts (-> operator/console-session.ts) -> hub.ts; core.ts <-> update-offers.ts;
+// config/agent-config.ts <-> config/load-config.ts; config/load-config.ts <-> config/uboot-env-settings.ts.
+const KNOWN_CYCLES = [
+  "^packages/hub/src/(hub|operator/operator-api|operator/console-session)\\.ts$",
+  "^packages/hub/src/(core|update-offers)\\.ts$",
+  "^apps/device/src/config/(agent-config|load-config|uboot-env-settings)\\.ts$",
+];
+// Known breaks of the adapter rules, to be removed rather than copied: auth-shared-secret re-exports
+// link's parseHttpDate, and end-to-end tests in adapters compose other adapters with the core.
+const KNOWN_ADAPTER_BREAKS = [
+  "^packages/auth-shared-secret/src/index\\.ts$",
+  "^packages/firmware-fwup/src/end-to-end\\.test\\.ts$",
+  "^packages/transport-ws/src/(hub-integration|hub-restart)\\.test\\.ts$",
+  "^packages/transport-ws/src/test-support/device\\.ts$",
+];
+
+/** One rule per workspace package: workspace packages it imports must be in its package.json. */
+function workspaceDeclarationRules() {
+  const root = join(__dirname, "..");
+  const units = ["packages", "apps"].flatMap((kind) =>
+    readdirSync(join(root, kind), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => {
+        const dir = `${kind}/${entry.name}`;
+        try {
+          return [{ dir, manifest: JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")) }];
+        } catch {
+          return [];
+        }
+      }),
+  );
+  const dirOf = new Map(units.map(({ dir, manifest }) => [manifest.name, dir]));
+  const dirsOf = (deps) =>
+    Object.keys(deps ?? {})
+      .filter((name) => dirOf.has(name))
+      .map((name) => `^${dirOf.get(name)}/`);
+  return units.flatMap(({ dir, manifest }) => [
+    {
+      name: "workspace-dependency-not-declared",
+      comment: `A production file of ${manifest.name} imports a workspace package that is not in the "dependencies" of ${dir}/package.json.`,
+      severity: "error",
+      from: { path: `^${dir}/`, pathNot: TEST_FILE },
+      to: { path: "^(packages|apps)/", pathNot: [`^${dir}/`, ...dirsOf(manifest.dependencies)] },
+    },
+    {
+      name: "workspace-dependency-not-declared",
+      comment: `A test file of ${manifest.name} imports a workspace package that is in neither "dependencies" nor "devDependencies" of ${dir}/package.json.`,
+      severity: "error",
+      from: { path: `^${dir}/.*${TEST_FILE}` },
+      to: {
+        path: "^(packages|apps)/",
+        pathNot: [`^${dir}/`, ...dirsOf(manifest.dependencies), ...dirsOf(manifest.devDependencies)],
+      },
+    },
+  ]);
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    // Layers: the domain, then the ports, then the core and the adapters, then the apps.
+    {
+      name: "no-node-builtins-inside",
+      comment:
+        "The domain, the ports and the core (link) use no node: builtins: they run anywhere, and I/O, time and randomness come in through ports.",
+      severity: "error",
+      from: { path: inPackages([...DOMAIN, PORTS, CORE]), pathNot: TEST_FILE },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "domain-imports-only-the-domain",
+      comment: `A domain package imports only other domain packages and the pure libraries ${PURE_LIBRARIES.join(", ")}.`,
+      severity: "error",
+      from: { path: inPackages(DOMAIN), pathNot: TEST_FILE },
+      to: {
+        dependencyTypesNot: ["core"],
+        pathNot: [inPackages(DOMAIN), npmPackage(PURE_LIBRARIES)],
+      },
+    },
+    {
+      name: "ports-import-only-the-domain",
+      comment: `The ports import only the domain and the pure libraries ${PURE_LIBRARIES.join(", ")}.`,
+      severity: "error",
+      from: { path: inPackages([PORTS]), pathNot: TEST_FILE },
+      to: {
+        dependencyTypesNot: ["core"],
+        pathNot: [inPackages([...DOMAIN, PORTS]), npmPackage(PURE_LIBRARIES)],
+      },
+    },
+    {
+      name: "core-imports-only-ports-and-domain",
+      comment: "The core (link) imports only the ports and the domain: no adapter, no third-party library.",
+      severity: "error",
+      from: { path: inPackages([CORE]), pathNot: TEST_FILE },
+      to: { dependencyTypesNot: ["core"], pathNot: inPackages([...DOMAIN, PORTS, CORE]) },
+    },
+    {
+      name: "adapters-import-only-ports-and-domain",
+      comment:
+        "An adapter imports the ports, the domain and third-party libraries; never the core (link), another adapter, the hub or an app.",
+      severity: "error",
+      from: { path: inPackages(ADAPTERS), pathNot: [TEST_FILE, ...KNOWN_ADAPTER_BREAKS] },
+      to: { path: "^(packages|apps)/", pathNot: ["^packages/$1/", inPackages([...DOMAIN, PORTS])] },
+    },
+    {
+      name: "inner-tests-import-only-test-kits",
+      comment:
+        "Tests of the domain, ports, core and adapters import their own layer's packages and the test kits (link/testing, hub, dev-pki, port-contracts); no other adapter, no core internals.",
+      severity: "error",
+      from: {
+        path: `${inPackages([...DOMAIN, PORTS, CORE, ...ADAPTERS])}.*${TEST_FILE}`,
+        pathNot: KNOWN_ADAPTER_BREAKS,
+      },
+      to: {
+        path: "^(packages|apps)/",
+        pathNot: ["^packages/$1/", inPackages([...DOMAIN, PORTS]), ...TEST_KITS],
+      },
+    },
+    // Packages meet through their public entry points, and nothing depends on an app.
+    {
+      name: "nothing-imports-an-app",
+      comment: "Apps compose packages; no package and no other app imports an app.",
+      severity: "error",
+      from: { path: "^(packages|apps)/([^/]+)/" },
+      to: { path: "^apps/", pathNot: "^$1/$2/" },
+    },
+    {
+      name: "no-relative-imports-across-packages",
+      comment:
+        "Another package or app is imported by its name (`@nerves-hub-ts/x`), never by a relative path into its directory.",
+      severity: "error",
+      from: { path: "^(packages|apps)/([^/]+)/" },
+      to: { path: "^(packages|apps)/", pathNot: "^$1/$2/", dependencyTypes: ["local"] },
+    },
+    {
+      name: "only-public-entry-points",
+      comment:
+        "Another package is used through its public entry point (`@nerves-hub-ts/x` or `@nerves-hub-ts/x/testing`), never its internals.",
+      severity: "error",
+      from: { path: "^(packages|apps)/([^/]+)/" },
+      to: { path: "^packages/", pathNot: ["^$1/$2/", "^packages/[^/]+/src/(index|testing)\\.ts$"] },
+    },
+    {
+      name: "no-unresolvable-imports",
+      comment:
+        "Every import resolves: a package's internals are not exported (import its entry point), and a package must be installed to be imported.",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: "no-circular",
+      comment: "No import cycles: a cycle makes load order matter and the parts inseparable.",
+      severity: "error",
+      from: {},
+      to: { circular: true, via: { pathNot: KNOWN_CYCLES.join("|") } },
+    },
+    // package.json files say what is imported.
+    {
+      name: "not-in-package-json",
+      comment:
+        "A production file imports an npm package that is not in its package.json (or only in the root one).",
+      severity: "error",
+      from: { pathNot: TEST_FILE },
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
+      name: "test-import-not-in-package-json",
+      comment: `A test file imports an npm package that is in neither its package.json nor, for ${ROOT_TEST_LIBRARIES.join(" and ")}, the root one.`,
+      severity: "error",
+      from: { path: TEST_FILE },
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"], pathNot: npmPackage(ROOT_TEST_LIBRARIES) },
+    },
+    {
+      name: "production-import-of-dev-dependency",
+      comment: 'A production file imports a package that its package.json lists only in "devDependencies".',
+      severity: "error",
+      from: { pathNot: TEST_FILE },
+      to: { dependencyTypes: ["npm-dev"] },
+    },
+    ...workspaceDeclarationRules(),
+  ],
+  options: {
+    parser: "swc",
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(packages|apps)/[^/]+/(dist|coverage|reports)/" },
+    enhancedResolveOptions: {
+      conditionNames: ["source", "import", "require", "node", "default"],
+      exportsFields: ["exports"],
+      mainFields: ["module", "main", "types"],
+      extensions: [".ts", ".mjs", ".js", ".cjs", ".d.ts"],
+    },
+  },
+};
