@@ -13,7 +13,7 @@ process.chdir(root);
 const options = await extractDepcruiseOptions("./.ci/dependency-rules.cjs");
 const cruised = await cruise(["packages", "apps"], { ...options, outputType: "json" });
 const result = JSON.parse(cruised.output);
-const rules = await format(result, { outputType: "err" });
+const rules = await format(result, { outputType: "err-long" });
 process.stdout.write(rules.output);
 
 /** The unit (`packages/x`, `apps/y`) a path belongs to. */

@@ -49,13 +49,34 @@ const KNOWN_CYCLES = [
   "^packages/hub/src/(core|update-offers)\\.ts$",
   "^apps/device/src/config/(agent-config|load-config|uboot-env-settings)\\.ts$",
 ];
-// Known breaks of the adapter rules, to be removed rather than copied: auth-shared-secret re-exports
-// link's parseHttpDate, and end-to-end tests in adapters compose other adapters with the core.
-const KNOWN_ADAPTER_BREAKS = [
-  "^packages/auth-shared-secret/src/index\\.ts$",
-  "^packages/firmware-fwup/src/end-to-end\\.test\\.ts$",
-  "^packages/transport-ws/src/(hub-integration|hub-restart)\\.test\\.ts$",
-  "^packages/transport-ws/src/test-support/device\\.ts$",
+const ADAPTER_RULE = "adapters-import-only-ports-and-domain";
+const INNER_TEST_RULE = "inner-tests-import-only-test-kits";
+// Known breaks of those two rules, each file let through with exactly the imports listed; to be
+// removed rather than copied. The package name in `from` is captured as in the rules below.
+const KNOWN_LAYER_BREAKS = [
+  // auth-shared-secret re-exports link's parseHttpDate.
+  { rule: ADAPTER_RULE, from: "^packages/(auth-shared-secret)/src/index\\.ts$", to: inPackages([CORE]) },
+  // End-to-end tests in adapters that compose other adapters with the core.
+  {
+    rule: INNER_TEST_RULE,
+    from: "^packages/(firmware-fwup)/src/end-to-end\\.test\\.ts$",
+    to: inPackages([CORE, "auth-shared-secret", "transport-ws"]),
+  },
+  {
+    rule: INNER_TEST_RULE,
+    from: "^packages/(transport-ws)/src/hub-integration\\.test\\.ts$",
+    to: inPackages([CORE, "auth-cert", "auth-shared-secret"]),
+  },
+  {
+    rule: INNER_TEST_RULE,
+    from: "^packages/(transport-ws)/src/hub-restart\\.test\\.ts$",
+    to: inPackages(["auth-cert"]),
+  },
+  {
+    rule: INNER_TEST_RULE,
+    from: "^packages/(transport-ws)/src/test-support/device\\.ts$",
+    to: inPackages([CORE]),
+  },
 ];
 
 /** One rule per workspace package: workspace packages it imports must be in its package.json. */
@@ -99,6 +120,37 @@ function workspaceDeclarationRules() {
   ]);
 }
 
+const LAYER_RULES = {
+  [ADAPTER_RULE]: {
+    comment:
+      "An adapter imports the ports, the domain and third-party libraries; never the core (link), another adapter, the hub or an app.",
+    allowed: [inPackages([...DOMAIN, PORTS])],
+  },
+  [INNER_TEST_RULE]: {
+    comment:
+      "Tests of the domain, ports, core and adapters import their own layer and the test kits (@nerves-hub-ts/link/testing, hub, dev-pki, port-contracts); never link itself or another adapter.",
+    allowed: [inPackages([...DOMAIN, PORTS]), ...TEST_KITS],
+  },
+};
+
+/** A layer rule over `from` (whose first group is the package name), and its known breaks. */
+function layerRules(name, from) {
+  const { comment, allowed } = LAYER_RULES[name];
+  const known = KNOWN_LAYER_BREAKS.filter((entry) => entry.rule === name);
+  const rule = (ruleFrom, also = []) => ({
+    name,
+    comment,
+    severity: "error",
+    from: ruleFrom,
+    to: { path: "^(packages|apps)/", pathNot: ["^packages/$1/", ...allowed, ...also] },
+  });
+  const pathNot = [from.pathNot ?? [], known.map((entry) => entry.from)].flat();
+  return [
+    rule(pathNot.length > 0 ? { ...from, pathNot } : from),
+    ...known.map((entry) => rule({ path: entry.from }, [entry.to])),
+  ];
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -138,28 +190,10 @@ module.exports = {
       from: { path: inPackages([CORE]), pathNot: TEST_FILE },
       to: { dependencyTypesNot: ["core"], pathNot: inPackages([...DOMAIN, PORTS, CORE]) },
     },
-    {
-      name: "adapters-import-only-ports-and-domain",
-      comment:
-        "An adapter imports the ports, the domain and third-party libraries; never the core (link), another adapter, the hub or an app.",
-      severity: "error",
-      from: { path: inPackages(ADAPTERS), pathNot: [TEST_FILE, ...KNOWN_ADAPTER_BREAKS] },
-      to: { path: "^(packages|apps)/", pathNot: ["^packages/$1/", inPackages([...DOMAIN, PORTS])] },
-    },
-    {
-      name: "inner-tests-import-only-test-kits",
-      comment:
-        "Tests of the domain, ports, core and adapters import their own layer's packages and the test kits (link/testing, hub, dev-pki, port-contracts); no other adapter, no core internals.",
-      severity: "error",
-      from: {
-        path: `${inPackages([...DOMAIN, PORTS, CORE, ...ADAPTERS])}.*${TEST_FILE}`,
-        pathNot: KNOWN_ADAPTER_BREAKS,
-      },
-      to: {
-        path: "^(packages|apps)/",
-        pathNot: ["^packages/$1/", inPackages([...DOMAIN, PORTS]), ...TEST_KITS],
-      },
-    },
+    ...layerRules(ADAPTER_RULE, { path: inPackages(ADAPTERS), pathNot: TEST_FILE }),
+    ...layerRules(INNER_TEST_RULE, {
+      path: `${inPackages([...DOMAIN, PORTS, CORE, ...ADAPTERS])}.*${TEST_FILE}`,
+    }),
     // Packages meet through their public entry points, and nothing depends on an app.
     {
       name: "nothing-imports-an-app",
@@ -194,7 +228,8 @@ module.exports = {
     },
     {
       name: "no-circular",
-      comment: "No import cycles: a cycle makes load order matter and the parts inseparable.",
+      comment:
+        "No import cycles: a cycle makes load order matter and the parts inseparable. `npx depcruise --config .ci/dependency-rules.cjs packages apps` prints each cycle whole.",
       severity: "error",
       from: {},
       to: { circular: true, via: { pathNot: KNOWN_CYCLES.join("|") } },
@@ -225,6 +260,8 @@ module.exports = {
     ...workspaceDeclarationRules(),
   ],
   options: {
+    // swc parses TypeScript here: typescript 7 has no JavaScript compiler API for dependency-cruiser.
+    // Type-only imports count: they tie packages together as much as value imports do.
     parser: "swc",
     tsPreCompilationDeps: true,
     doNotFollow: { path: "node_modules" },
