@@ -13,11 +13,13 @@ import { type DeviceReportEvent, type HubEvent, HubEvents } from "./events.js";
 import { FaultTable } from "./firmware/faults.js";
 import { type UrlSigner, urlSigner } from "./firmware/signed-url.js";
 import { FirmwareStore } from "./firmware/store.js";
+import { HubDeviceError, HubScriptError } from "./hub-errors.js";
 import type { DeviceConnection } from "./socket/device-connection.js";
 import type { Clock } from "./time/clock.js";
 import { UpdateOffers } from "./update-offers.js";
 
 export type { Clock, TimerHandle } from "./time/clock.js";
+export { HubDeviceError, HubScriptError };
 
 /** A live device connection and what was decided for it at authentication. */
 export interface LiveConnection {
@@ -31,22 +33,6 @@ interface ScriptWaiter {
   resolve(output: string): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
-}
-
-/** A script run the hub could not complete. */
-export class HubScriptError extends Error {
-  override readonly name = "HubScriptError";
-  constructor(
-    readonly reason: "not_connected" | "incompatible_version" | "timeout",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** An operator call named a device the hub does not know or that is offline. */
-export class HubDeviceError extends Error {
-  override readonly name = "HubDeviceError";
 }
 
 export interface CoreSettings {

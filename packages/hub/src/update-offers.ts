@@ -2,10 +2,14 @@
 // (hub-server.md §4.4, §4.5). The hub has no orchestrator: `deploy` offers, and a device blocked
 // by a deployment update is offered the same update again once its block ends, as the server's
 // orchestrator would on its next run.
-import { type HubCore, HubDeviceError } from "./core.js";
+
+import type { Logger } from "pino";
 import type { DeviceRecord } from "./devices/device-record.js";
-import { inPenaltyBox, overFailureLimits, penaltyEnd } from "./devices/penalty-box.js";
-import type { TimerHandle } from "./time/clock.js";
+import { inPenaltyBox, overFailureLimits, type PenaltyPolicy, penaltyEnd } from "./devices/penalty-box.js";
+import type { FirmwareStore } from "./firmware/store.js";
+import { HubDeviceError } from "./hub-errors.js";
+import type { DeviceConnection } from "./socket/device-connection.js";
+import type { Clock, TimerHandle } from "./time/clock.js";
 import { updatePayload } from "./update-payload.js";
 
 export type OfferOutcome = "sent" | "blocked" | "not_connected";
@@ -15,12 +19,22 @@ interface Deployment {
   deploymentId: number;
 }
 
+/** What offering updates needs from the hub core (an interface, so the core can own its offers). */
+export interface OfferHost {
+  readonly settings: { readonly clock: Clock; readonly penalty: PenaltyPolicy };
+  readonly firmware: FirmwareStore;
+  readonly log: Logger;
+  now(): number;
+  connection(identifier: string): DeviceConnection | undefined;
+  firmwareUrl(firmwareUuid: string, identifier: string | null): string;
+}
+
 export class UpdateOffers {
   /** The deployment each blocked device is offered again when its block ends. */
   readonly #pending = new Map<string, Deployment>();
   readonly #timers = new Map<string, TimerHandle>();
 
-  constructor(private readonly core: HubCore) {}
+  constructor(private readonly core: OfferHost) {}
 
   /**
    * Pushes `update` (a fastlane broadcast: null refs) and records the in-flight update. A deployment
