@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { PemCredential } from "@nerves-hub-ts/dev-pki";
 import { cachingStrategy, HttpDownloader, streamingStrategy } from "@nerves-hub-ts/firmware-fwup";
 import { MemoryInstaller } from "@nerves-hub-ts/link/testing";
-import { nodeClock, nodeRandom, nodeSha256 } from "@nerves-hub-ts/platform-node";
+import { nodeClock, nodeRandom, nodeSha256, tcpNetworkProbe } from "@nerves-hub-ts/platform-node";
 import type { Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { wsTransport } from "@nerves-hub-ts/transport-ws";
 import { type FirmwareFacts, initialFirmware } from "./firmware-facts.js";
@@ -111,6 +111,7 @@ export async function openSimulation(options: SimulationOptions): Promise<Simula
     const installer = new MemoryInstaller();
     const downloader = new HttpDownloader({
       userAgent: USER_AGENT,
+      networkProbe: tcpNetworkProbe(),
       ...(caPems ? { tls: { ca: caPems } } : {}),
     });
     strategy = await updateStrategy(options.strategy, downloader, installer);

@@ -2,6 +2,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { createCa, createServerCert } from "@nerves-hub-ts/dev-pki";
 import { startHub } from "@nerves-hub-ts/hub";
 import { firmwareBytes, startTestHub, type TestHub } from "@nerves-hub-ts/hub/testing";
+import { tcpNetworkProbe } from "@nerves-hub-ts/platform-node";
 import type { ConnectionInfo, LogFields } from "@nerves-hub-ts/ports";
 import { UpdateError } from "@nerves-hub-ts/update";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +57,7 @@ const term = (e: unknown) => (e instanceof UpdateError && e.failure.kind === "do
 
 describe("HttpDownloader against the hub", () => {
   it("downloads the whole file with one connection and no Range header", async () => {
-    const d = download();
+    const d = download({ networkProbe: tcpNetworkProbe() });
     const { bytes, error } = await d.result;
     expect(error).toBeUndefined();
     expect(Buffer.compare(bytes, fw)).toBe(0);
@@ -66,6 +67,15 @@ describe("HttpDownloader against the hub", () => {
     ]);
     expect(d.connections[0]?.url).not.toContain("?");
     expect(d.lines).toEqual([]);
+  });
+
+  it("reports no network interface without a probe, and none when the probe fails", async () => {
+    const failing = { interfaceFor: () => Promise.reject(new Error("no interfaces")) };
+    for (const options of [{}, { networkProbe: failing }]) {
+      const d = download(options);
+      expect((await d.result).error).toBeUndefined();
+      expect(d.connections.map((c) => c.networkInterface)).toEqual([null]);
+    }
   });
 
   it("resumes after a cut at exactly the next byte, and never logs the signed query", async () => {

@@ -3,12 +3,11 @@
 // the Content-Range asked for, copes with a missing Content-Length, limits redirects, retries
 // 5xx and network errors with backoff but stops on other 4xx, and never logs a URL's query.
 import type { ConnectionOptions } from "node:tls";
-import type { Downloader, DownloadRequest, Logger } from "@nerves-hub-ts/ports";
+import type { Downloader, DownloadRequest, Logger, NetworkProbe } from "@nerves-hub-ts/ports";
 import { silentLogger, timerDelayMs } from "@nerves-hub-ts/ports";
 import { Failure, type FailureTerm, UpdateError } from "@nerves-hub-ts/update";
 import { parseContentRange, rangeHeader } from "./content-range.js";
 import { type Http1Response, http1Get } from "./http1/client.js";
-import { interfaceForAddress } from "./network-interface.js";
 import { proxyAuthorization, proxyFor, tunnel } from "./proxy.js";
 import { redactUrl } from "./redact.js";
 
@@ -41,6 +40,8 @@ export interface HttpDownloaderOptions {
   tls?: ConnectionOptions;
   userAgent?: string;
   logger?: Logger;
+  /** Names the interface each connection went out on (`started`'s network interface); without it, null. */
+  networkProbe?: Pick<NetworkProbe, "interfaceFor">;
 }
 
 /** A failure worth another connection (network error, 5xx, idle, short body). */
@@ -72,11 +73,12 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
 const fail = (term: FailureTerm) => new UpdateError(Failure.download(term));
 
 export class HttpDownloader implements Downloader {
-  readonly #o: Required<Omit<HttpDownloaderOptions, "proxy" | "env" | "tls" | "logger">>;
+  readonly #o: Required<Omit<HttpDownloaderOptions, "proxy" | "env" | "tls" | "logger" | "networkProbe">>;
   readonly #proxy: string | null | undefined;
   readonly #env: Record<string, string | undefined>;
   readonly #tls: ConnectionOptions;
   readonly #log: Logger;
+  readonly #probe: Pick<NetworkProbe, "interfaceFor"> | undefined;
 
   constructor(options: HttpDownloaderOptions = {}) {
     this.#o = {
@@ -90,6 +92,7 @@ export class HttpDownloader implements Downloader {
       userAgent: options.userAgent ?? "nerves-hub-ts",
     };
     this.#proxy = options.proxy;
+    this.#probe = options.networkProbe;
     this.#env = options.env ?? process.env;
     this.#tls = options.tls ?? {};
     this.#log = options.logger ?? silentLogger;
@@ -185,7 +188,7 @@ export class HttpDownloader implements Downloader {
         url: redactUrl(url),
         offset: next,
         attempt: connection,
-        networkInterface: interfaceForAddress(res.localAddress),
+        networkInterface: await this.#interfaceFor(res.localAddress),
       });
       connection += 1;
       const status = res.status;
@@ -197,6 +200,11 @@ export class HttpDownloader implements Downloader {
       url = new URL(location, url);
       this.#log.info("firmware download redirected", { to: redactUrl(url) });
     }
+  }
+
+  async #interfaceFor(localAddress: string | undefined): Promise<string | null> {
+    if (!localAddress || !this.#probe) return null;
+    return (await this.#probe.interfaceFor(localAddress).catch(() => undefined)) ?? null;
   }
 
   async #get(

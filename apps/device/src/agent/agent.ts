@@ -72,6 +72,7 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
     execute: async (reason) => void (await reboot(reason)),
   });
 
+  const networkProbe = tcpNetworkProbe();
   const link = createDeviceLink(
     { ...config.link, ssl: { ...config.link.ssl, ...(caPem ? { ca: [caPem] } : {}) } },
     {
@@ -82,7 +83,7 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
       random: options.random ?? nodeRandom,
       logger: log,
       alarms: new MemoryAlarms(),
-      networkProbe: tcpNetworkProbe(),
+      networkProbe,
       client: agentClient({
         updatePolicy: config.updatePolicy,
         room,
@@ -92,7 +93,14 @@ export async function createAgent(config: AgentConfig, options: AgentOptions): P
         logger: log,
       }),
       updates: updateController({
-        strategy: updateStrategy({ config, caPem, logger: log, userAgent: `nh-device/${AGENT_VERSION}` }),
+        strategy: updateStrategy({
+          config,
+          caPem,
+          logger: log,
+          userAgent: `nh-device/${AGENT_VERSION}`,
+          networkProbe,
+          ...(options.env ? { env: options.env } : {}),
+        }),
         runningFirmwareUuid: running.nerves_fw_uuid ?? null,
         publicKeys: config.link.fwupPublicKeys ?? [],
         decisionTimeoutMs: config.updatePolicy.decisionTimeoutMs + DECISION_MARGIN_MS,

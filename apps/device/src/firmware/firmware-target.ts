@@ -12,7 +12,7 @@ import {
   streamingStrategy,
 } from "@nerves-hub-ts/firmware-fwup";
 import { nodeSha256 } from "@nerves-hub-ts/platform-node";
-import type { FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
+import type { FirmwareInstaller, Logger, NetworkProbe, UpdateStrategy } from "@nerves-hub-ts/ports";
 import type { AgentConfig, FirmwareTarget } from "../config/agent-config.js";
 import { AgentConfigError } from "../config/config-error.js";
 
@@ -49,9 +49,14 @@ export interface StrategyInput {
   caPem: string | undefined;
   logger: Logger;
   userAgent: string;
+  /** Names the interface each download went out on. */
+  networkProbe: NetworkProbe;
+  /** Where the downloader reads HTTPS_PROXY and friends, as the transport does; default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
-export function updateStrategy({ config, caPem, logger, userAgent }: StrategyInput): UpdateStrategy {
+export function updateStrategy(input: StrategyInput): UpdateStrategy {
+  const { config, caPem, logger, userAgent, networkProbe, env } = input;
   const tls = {
     // Firmware often comes from a CDN with a public certificate even when the hub uses a private CA.
     ...(caPem ? { ca: [...rootCertificates, caPem] } : {}),
@@ -62,6 +67,8 @@ export function updateStrategy({ config, caPem, logger, userAgent }: StrategyInp
     ...(config.link.proxy ? { proxy: config.link.proxy } : {}),
     userAgent,
     logger,
+    networkProbe,
+    ...(env ? { env } : {}),
   });
   const installer = firmwareInstaller(config.target, logger);
   switch (config.updater) {
