@@ -10,7 +10,8 @@ export class StorageError extends Error {
 }
 
 export class JsonFileStorage implements Storage {
-  #data: Record<string, string> = {};
+  // A Map, not an object: keys such as `constructor` or `__proto__` are ordinary keys here.
+  #data = new Map<string, string>();
   #writes: Promise<void> = Promise.resolve();
 
   private constructor(readonly path: string) {}
@@ -31,23 +32,22 @@ export class JsonFileStorage implements Storage {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.#data[key];
+    return this.#data.get(key);
   }
 
   async set(key: string, value: string): Promise<void> {
-    this.#data = { ...this.#data, [key]: value };
+    this.#data.set(key, value);
     await this.#save();
   }
 
   async delete(key: string): Promise<void> {
-    if (!(key in this.#data)) return;
-    const { [key]: _, ...rest } = this.#data;
-    this.#data = rest;
+    if (!this.#data.delete(key)) return;
     await this.#save();
   }
 
   #save(): Promise<void> {
-    const snapshot = JSON.stringify(this.#data);
+    // fromEntries defines own properties, so `__proto__` is written as a key like any other.
+    const snapshot = JSON.stringify(Object.fromEntries(this.#data));
     const write = this.#writes.then(() => writeAtomically(this.path, snapshot));
     // A failed write is reported to its caller; the next one still runs.
     this.#writes = write.catch(() => undefined);
@@ -55,7 +55,7 @@ export class JsonFileStorage implements Storage {
   }
 }
 
-function parseState(text: string, path: string): Record<string, string> {
+function parseState(text: string, path: string): Map<string, string> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -65,8 +65,8 @@ function parseState(text: string, path: string): Record<string, string> {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new StorageError(`${path} does not hold a JSON object`);
   }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(json)) if (typeof v === "string") out[k] = v;
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(json)) if (typeof v === "string") out.set(k, v);
   return out;
 }
 

@@ -25,6 +25,18 @@ export function storageContract(name: string, setup: () => Promise<StorageFixtur
       expect(await fixture.storage.get("contract.never-set")).toBeUndefined();
     });
 
+    it("treats names of object built-ins as ordinary keys", async () => {
+      const { storage } = fixture;
+      const names = ["constructor", "toString", "__proto__", "hasOwnProperty"];
+      for (const name of names) expect(await storage.get(name), name).toBeUndefined();
+      for (const name of names) await storage.set(name, `value of ${name}`);
+      for (const name of names) expect(await storage.get(name), name).toBe(`value of ${name}`);
+      const reopened = (await fixture.reopen?.()) ?? storage;
+      for (const name of names) expect(await reopened.get(name), name).toBe(`value of ${name}`);
+      await storage.delete("__proto__");
+      expect(await storage.get("__proto__")).toBeUndefined();
+    });
+
     it("reads back what was set, and the last value set", async () => {
       const { storage } = fixture;
       await storage.set("contract.key", "first");
