@@ -164,11 +164,11 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
           },
           openFile,
         };
-        const worker = async () => {
+        const fetcher = async () => {
           for (let span = queue.shift(); span; span = queue.shift()) await fetchSpan(span, ctx);
         };
-        const workers = Array.from({ length: Math.max(1, options.maxConcurrentParts ?? 1) }, worker);
-        const results = await Promise.allSettled(workers);
+        const fetchers = Array.from({ length: Math.max(1, options.maxConcurrentParts ?? 1) }, fetcher);
+        const results = await Promise.allSettled(fetchers);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;
         if (!ledger.complete()) throw new UpdateError(Failure.download("incomplete_download"));
