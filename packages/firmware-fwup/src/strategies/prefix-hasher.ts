@@ -67,16 +67,18 @@ export function prefixHasher(path: string): PrefixHasher {
       sent = end;
       worker.postMessage({ upTo: end });
     },
-    async digest(size, signal) {
-      const stop = () => void close();
-      signal.addEventListener("abort", stop, { once: true });
-      try {
-        signal.throwIfAborted();
-        worker.postMessage({ upTo: size, digest: true });
-        return await answer;
-      } finally {
-        signal.removeEventListener("abort", stop);
-      }
+    digest(size, signal) {
+      signal.throwIfAborted();
+      worker.postMessage({ upTo: size, digest: true });
+      // A stop ends the wait even while the worker is stuck in a read.
+      return new Promise<string>((resolve, reject) => {
+        const stop = () => {
+          reject(signal.reason);
+          void close();
+        };
+        signal.addEventListener("abort", stop, { once: true });
+        answer.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+      });
     },
     close,
   };
