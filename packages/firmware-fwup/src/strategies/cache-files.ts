@@ -27,7 +27,7 @@ export async function sizeOf(path: string): Promise<number> {
  * mistake) loses none of them.
  */
 export const CACHE_FOLDER = "nh-firmware-cache";
-/** `<name>.partial` and `<name>.fw` (caching), `<name>.parts/` (parts). */
+/** `<name>.partial` and `<name>.fw` (caching), `<name>.parts` (parts; a folder of part files in an older layout). */
 const CACHE_ENTRY = /^[A-Za-z0-9_-]+\.(partial|fw|parts)$/;
 const PART_FILE = /^part-\d{5,}$/;
 
@@ -40,20 +40,15 @@ export async function removeStale(folder: string, keep: ReadonlySet<string>): Pr
   }
 }
 
-/** Removes one cache file, or a parts folder's part files and then the folder when nothing else is in it. */
+/** Removes one cache file, or an older layout's parts folder: its part files, then the folder when nothing else is in it. */
 export async function removeEntry(path: string): Promise<void> {
   const info = await lstat(path).catch(() => undefined);
   if (info?.isFile()) await rm(path, { force: true });
   else if (info?.isDirectory()) {
-    await removeParts(path, new Set());
+    for (const name of await readdir(path)) {
+      if (PART_FILE.test(name)) await rm(join(path, name), { force: true });
+    }
     await rmdir(path).catch(() => undefined); // not empty: what is left is not ours
-  }
-}
-
-/** Removes the part files in a parts folder that are not in `keep`. */
-export async function removeParts(dir: string, keep: ReadonlySet<string>): Promise<void> {
-  for (const name of await readdir(dir)) {
-    if (!keep.has(name) && PART_FILE.test(name)) await rm(join(dir, name), { force: true });
   }
 }
 
@@ -87,12 +82,13 @@ export async function unchangedSince(path: string, stamp: FileStamp): Promise<bo
   );
 }
 
-/** Feeds the first `bytes` bytes of a file into a hash. */
-export async function hashFile(path: string, hash: Sha256, bytes?: number): Promise<void> {
+/** Feeds `bytes` bytes of a file (all of it when not given), from byte `from`, into a hash. */
+export async function hashFile(path: string, hash: Sha256, bytes?: number, from = 0): Promise<void> {
   if (bytes === 0) return;
   const stream = createReadStream(path, {
     highWaterMark: 1024 * 1024,
-    ...(bytes !== undefined ? { end: bytes - 1 } : {}),
+    start: from,
+    ...(bytes !== undefined ? { end: from + bytes - 1 } : {}),
   });
   for await (const chunk of stream) hash.update(chunk as Buffer);
 }

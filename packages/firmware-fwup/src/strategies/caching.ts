@@ -9,9 +9,7 @@ import { join } from "node:path";
 import type { Downloader, FirmwareInstaller, Logger, UpdateStrategy } from "@nerves-hub-ts/ports";
 import { silentLogger } from "@nerves-hub-ts/ports";
 import { Failure, normalizeSha256, type Sha256Factory, UpdateError } from "@nerves-hub-ts/update";
-import { installsFromFile } from "../fwup-installer.js";
 import { type OpenWritableFile, openNodeFile } from "../writable-file.js";
-import { beginInstall } from "./begin-install.js";
 import {
   cacheFolder,
   cacheName,
@@ -19,12 +17,11 @@ import {
   fileStamp,
   hashFile,
   isGoneStatus,
-  readChunks,
   removeStale,
   sizeOf,
-  unchangedSince,
 } from "./cache-files.js";
-import { installVerified, outcomeOf } from "./verified-install.js";
+import { installVerifiedFile } from "./file-install.js";
+import { outcomeOf } from "./verified-install.js";
 
 export interface CachingStrategyOptions {
   downloader: Downloader;
@@ -92,21 +89,13 @@ export function cachingStrategy(options: CachingStrategyOptions): UpdateStrategy
         if (isGoneStatus(e)) await removeStale(dir, new Set()).catch(() => undefined);
         return outcomeOf(e, signal);
       }
-      const unchanged = await unchangedSince(finished, stamp);
-      const fromFile = unchanged && installsFromFile(options.installer);
-      const session = beginInstall(options.installer, job, size, checksum, fromFile ? finished : undefined);
-      // Verified on the way to disk: no second hash and no hold-back, unless it changed since. fwup
-      // that reads the file itself gets nothing but the end of the input.
-      const outcome = await installVerified(
-        {
-          chunks: fromFile ? nothing() : readChunks(finished),
-          session,
-          size: fromFile ? undefined : size,
-          checksum: unchanged ? null : checksum,
-          hash: hashFactory,
-        },
-        signal,
-      );
+      const outcome = await installVerifiedFile(options.installer, job, {
+        path: finished,
+        stamp,
+        size,
+        checksum,
+        hash: hashFactory,
+      });
       if (!signal.aborted) await rm(finished, { force: true }).catch(() => undefined);
       return outcome;
     },
@@ -145,5 +134,3 @@ async function download(
   await out.close();
   if (size !== undefined && at !== size) throw new UpdateError(Failure.download("incomplete_download"));
 }
-
-async function* nothing(): AsyncGenerator<Uint8Array> {}

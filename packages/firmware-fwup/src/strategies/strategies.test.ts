@@ -199,6 +199,43 @@ describe("parts strategy specifics", () => {
   });
 
   it(
+    "resumes parallel ranges after a restart: the parts the file holds are kept, its gaps fetched again",
+    async () => {
+      h.hub.injectFault({ firmwareUuid: uuid }, { bytesPerSecond: 8 * MiB });
+      const parallel = () =>
+        partsStrategy({
+          downloader: downloader(),
+          installer: installer(),
+          cacheDir,
+          maxConcurrentParts: 3,
+          hash,
+        });
+      let stop!: () => void;
+      const halfway = new Promise<void>((r) => (stop = r));
+      const first = startJob(parallel(), offer(), {
+        onProgress: (stage, p) => {
+          if (stage === "downloading" && p >= 60) stop();
+        },
+      });
+      await halfway;
+      first.abort();
+      await first.done;
+      h.hub.clearFaults();
+      const ranges = newRanges();
+      const second = await runJob(parallel(), offer());
+      expect(second.outcome).toEqual({ ok: true });
+      expect(Buffer.compare(await installed(), fw)).toBe(0);
+      // Only what the file did not hold is fetched again (a whole-file request would count NaN).
+      const fetched = ranges().map((range) => {
+        const [, from, to] = /^bytes=(\d+)-(\d*)$/.exec(range ?? "") ?? [];
+        return (to ? Number(to) : SIZE - 1) - Number(from) + 1;
+      });
+      expect(fetched.reduce((n, b) => n + b, 0)).toBeLessThanOrEqual(SIZE - MiB);
+    },
+    SEVERAL_JOBS_MS,
+  );
+
+  it(
     "skips the download when every part is already verified on disk",
     async () => {
       await stoppedWhileInstalling(
@@ -222,7 +259,7 @@ describe("parts strategy specifics", () => {
 });
 
 describe("parts strategy with Storage", () => {
-  /** Counts the hashes a run makes: one per part it checks, plus the whole-file one. */
+  /** Counts the part hashes a run makes (the whole-file one runs in a worker thread). */
   function counting(): { hash: Sha256Factory; count: () => number } {
     let n = 0;
     return {
@@ -251,11 +288,11 @@ describe("parts strategy with Storage", () => {
 
       const withoutRecord = counting();
       await stoppedWhileInstalling(parts(new MemoryStorage(), withoutRecord.hash, true));
-      expect(withoutRecord.count()).toBe(7); // six parts rehashed, then the whole file
+      expect(withoutRecord.count()).toBe(6); // six parts rehashed
 
       const withRecord = counting();
       expect((await runJob(parts(storage, withRecord.hash), offer())).outcome).toEqual({ ok: true });
-      expect(withRecord.count()).toBe(1); // only the whole-file check while installing
+      expect(withRecord.count()).toBe(0); // the whole-file check only
     },
     SEVERAL_JOBS_MS,
   );
@@ -265,8 +302,8 @@ describe("parts strategy with Storage", () => {
     async () => {
       const storage = new MemoryStorage();
       await stoppedWhileInstalling(parts(storage, nodeSha256, true));
-      const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`, "part-00002"), "r+");
-      await file.write(Buffer.from([0xff, 0xee]), 0, 2, 100);
+      const file = await open(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`), "r+");
+      await file.write(Buffer.from([0xff, 0xee]), 0, 2, 2 * MiB + 100); // inside part 2
       await file.close();
 
       const damaged = await runJob(parts(storage), offer());
@@ -282,6 +319,39 @@ describe("parts strategy with Storage", () => {
     },
     SEVERAL_JOBS_MS,
   );
+
+  it("discards the folder of part files and the record an older layout left", async () => {
+    const old = join(cacheDir, CACHE_FOLDER, `${uuid}.parts`);
+    await mkdir(old, { recursive: true });
+    for (let i = 0; i < 6; i++) await writeFile(join(old, `part-0000${i}`), Buffer.alloc(MiB, 0xaa));
+    const storage = new MemoryStorage();
+    const { checksum, size } = offer();
+    const olderRecord = { name: uuid, checksum: checksum?.toLowerCase(), size, partSize: MiB };
+    await storage.set(PARTS_STORAGE_KEY, JSON.stringify({ ...olderRecord, verified: [0, 1, 2, 3, 4, 5] }));
+    const ranges = newRanges();
+    const r = await runJob(parts(storage), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    expect(ranges()).toEqual([null]);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+    expect(await readdir(join(cacheDir, CACHE_FOLDER))).toEqual([]);
+  });
+
+  it("does not take an older layout's record for the parts in the file", async () => {
+    // The file holds wrong bytes where the record says the parts are verified.
+    await mkdir(join(cacheDir, CACHE_FOLDER), { recursive: true });
+    await writeFile(join(cacheDir, CACHE_FOLDER, `${uuid}.parts`), Buffer.alloc(SIZE, 0xaa));
+    const storage = new MemoryStorage();
+    const { checksum, size } = offer();
+    const olderRecord = { name: uuid, checksum: checksum?.toLowerCase(), size, partSize: MiB };
+    await storage.set(PARTS_STORAGE_KEY, JSON.stringify({ ...olderRecord, verified: [0, 1, 2, 3, 4, 5] }));
+    const counted = counting();
+    const ranges = newRanges();
+    const r = await runJob(parts(storage, counted.hash), offer());
+    expect(r.outcome).toEqual({ ok: true });
+    expect(counted.count()).toBe(12); // six parts checked on disk and failed, then six downloaded
+    expect(ranges()).toEqual([null]);
+    expect(Buffer.compare(await installed(), fw)).toBe(0);
+  });
 
   it(
     "ignores a record about other firmware",
@@ -330,29 +400,29 @@ describe.each(["caching", "parts"] as const)("%s strategy survives an agent rest
   });
 });
 
-describe("caching strategy install", () => {
-  const recording = (argsFile: string) =>
-    fwupInstaller({
-      devpath: join(dir, "disk.img"),
-      ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_OUTPUT: output, FAKE_FWUP_ARGS_FILE: argsFile }),
-    });
+/** The stand-in fwup, recording the arguments it was started with. */
+const recording = (argsFile: string) =>
+  fwupInstaller({
+    devpath: join(dir, "disk.img"),
+    ...fakeFwup({ FAKE_FWUP_SIZE: String(SIZE), FAKE_FWUP_OUTPUT: output, FAKE_FWUP_ARGS_FILE: argsFile }),
+  });
 
+describe.each(["caching", "parts"] as const)("%s strategy install", (kind) => {
   it("hands fwup the file it verified (-i) instead of streaming it again", async () => {
     const argsFile = join(dir, "args.json");
-    const strategy = cachingStrategy({
-      downloader: downloader(),
-      installer: recording(argsFile),
-      cacheDir,
-      hash,
-    });
+    const deps = { downloader: downloader(), installer: recording(argsFile), cacheDir, hash };
+    const strategy = kind === "caching" ? cachingStrategy(deps) : partsStrategy(deps);
     const r = await runJob(strategy, offer());
     expect(r.outcome).toEqual({ ok: true });
     const { argv } = JSON.parse(await readFile(argsFile, "utf8")) as { argv: string[] };
-    expect(argv[argv.indexOf("-i") + 1]).toBe(join(cacheDir, CACHE_FOLDER, `${uuid}.fw`));
+    const file = kind === "caching" ? `${uuid}.fw` : `${uuid}.parts`;
+    expect(argv[argv.indexOf("-i") + 1]).toBe(join(cacheDir, CACHE_FOLDER, file));
     expect(Buffer.compare(await installed(), fw)).toBe(0);
     expect(r.progress.filter(([s]) => s === "updating").at(-1)).toEqual(["updating", 100]);
   });
+});
 
+describe("caching strategy install", () => {
   it("streams a file that changed after it was hashed, and checks it again", async () => {
     const argsFile = join(dir, "args.json");
     // The file is altered right after its hash was taken (as another writer might).

@@ -1,0 +1,55 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type PrefixHasher, prefixHasher } from "./prefix-hasher.js";
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const bytes = (n: number, seed: number) => Buffer.alloc(n, `firmware ${seed} `);
+
+let dir: string;
+let file: string;
+let hasher: PrefixHasher;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "prefix-hasher-"));
+  file = join(dir, "firmware.parts");
+});
+afterEach(async () => {
+  await hasher?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("prefixHasher", () => {
+  it("hashes a file as its prefix grows, in a worker thread", async () => {
+    const a = bytes(3 * 1024 * 1024 + 5, 1);
+    const b = bytes(777, 2);
+    await writeFile(file, a);
+    hasher = prefixHasher(file);
+    hasher.hashTo(1024 * 1024);
+    hasher.hashTo(a.length);
+    hasher.hashTo(10); // behind what was asked already: nothing to do
+    await appendFile(file, b);
+    const whole = Buffer.concat([a, b]);
+    expect(await hasher.digest(whole.length, new AbortController().signal)).toBe(sha256(whole));
+  });
+
+  it("fails with the path when the file is shorter than the size asked for", async () => {
+    await writeFile(file, bytes(100, 3));
+    hasher = prefixHasher(file);
+    await expect(hasher.digest(200, new AbortController().signal)).rejects.toThrow(
+      `cannot hash ${file}: ${file} ends at byte 100, not 200`,
+    );
+  });
+
+  it("stops waiting when the update is stopped", async () => {
+    // A FIFO nobody writes to: the worker's read never ends, so only the stop can.
+    execFileSync("mkfifo", [file]);
+    hasher = prefixHasher(file);
+    const stop = new AbortController();
+    const digest = hasher.digest(100, stop.signal);
+    stop.abort();
+    await expect(digest).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
