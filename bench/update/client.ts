@@ -7,15 +7,14 @@
 // An https URL takes the CA file as a fifth argument.
 import { createWriteStream, readFileSync, rmSync } from "node:fs";
 import { get as httpGet } from "node:http";
-import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { http1Get } from "../../packages/firmware-fwup/src/http1/client.js";
 import { fwupInstaller, HttpDownloader, streamingStrategy } from "../../packages/firmware-fwup/src/index.js";
-import { nodeSha256 } from "../../packages/platform-node/src/index.js";
+// The SHA-256 module alone: the platform package's entry would also load pino and the rest into this process.
+import { nodeSha256 } from "../../packages/platform-node/src/sha256.js";
 
 const [mode, url, sizeText, checksum, caFile] = process.argv.slice(2);
 if (!mode || !url || !sizeText || !checksum)
@@ -29,11 +28,10 @@ const secure = url.startsWith("https:");
 const FWUP_SINK = fileURLToPath(new URL("./fwup-sink.mjs", import.meta.url));
 
 async function plain(): Promise<number> {
+  // Each mode loads only what it uses, so the process's peak RSS is that mode's own.
+  const get = secure ? (await import("node:https")).get : httpGet;
   const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) =>
-    (secure ? httpsGet : httpGet)(url as string, { agent: false, ...(ca ? { ca } : {}) }, resolve).on(
-      "error",
-      reject,
-    ),
+    get(url as string, { agent: false, ...(ca ? { ca } : {}) }, resolve).on("error", reject),
   );
   let bytes = 0;
   res.on("data", (c: Buffer) => {
@@ -44,6 +42,7 @@ async function plain(): Promise<number> {
 }
 
 async function own(): Promise<number> {
+  const { http1Get } = await import("../../packages/firmware-fwup/src/http1/client.js");
   const target = new URL(url as string);
   const res = await http1Get({
     host: target.hostname,
