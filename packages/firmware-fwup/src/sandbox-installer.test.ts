@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { firmwareBytes, sha256Hex } from "@nerves-hub-ts/hub/testing";
+import { firmwareBytes } from "@nerves-hub-ts/hub/testing";
 import type { FwupMessage } from "@nerves-hub-ts/ports";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sandboxInstaller } from "./sandbox-installer.js";

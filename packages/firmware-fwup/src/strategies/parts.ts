@@ -130,7 +130,7 @@ export function partsStrategy(options: PartsStrategyOptions): UpdateStrategy {
       };
       const ledger = new PartLedger(plan);
       // Nothing to check the whole file against without a checksum.
-      const whole = checksum === null ? undefined : prefixHasher(file);
+      const whole = checksum === null ? undefined : await prefixHasher(file);
       const hashVerifiedPrefix = () => whole?.hashTo(verifiedPrefix(ledger));
       // Stops the other spans when one fails for good.
       const stopAll = new AbortController();

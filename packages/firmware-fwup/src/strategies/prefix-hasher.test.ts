@@ -26,7 +26,7 @@ describe("prefixHasher", () => {
     const a = bytes(3 * 1024 * 1024 + 5, 1);
     const b = bytes(777, 2);
     await writeFile(file, a);
-    hasher = prefixHasher(file);
+    hasher = await prefixHasher(file);
     hasher.hashTo(1024 * 1024);
     hasher.hashTo(a.length);
     hasher.hashTo(10); // behind what was asked already: nothing to do
@@ -37,7 +37,7 @@ describe("prefixHasher", () => {
 
   it("fails with the path when the file is shorter than the size asked for", async () => {
     await writeFile(file, bytes(100, 3));
-    hasher = prefixHasher(file);
+    hasher = await prefixHasher(file);
     await expect(hasher.digest(200, new AbortController().signal)).rejects.toThrow(
       `cannot hash ${file}: ${file} ends at byte 100, not 200`,
     );
@@ -46,7 +46,7 @@ describe("prefixHasher", () => {
   it("stops waiting when the update is stopped", async () => {
     // A FIFO nobody writes to: the worker's read never ends, so only the stop can.
     execFileSync("mkfifo", [file]);
-    hasher = prefixHasher(file);
+    hasher = await prefixHasher(file);
     const stop = new AbortController();
     const digest = hasher.digest(100, stop.signal);
     stop.abort();

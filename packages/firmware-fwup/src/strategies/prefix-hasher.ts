@@ -2,7 +2,6 @@
 // prefix as it becomes final, on the other core while the download goes on, so the check is
 // nearly done when the last part arrives and costs the main thread nothing. The worker's code is
 // inline (run with `eval`) so that an agent bundled into one file carries it.
-import { Worker } from "node:worker_threads";
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -43,7 +42,9 @@ export interface PrefixHasher {
   close(): Promise<void>;
 }
 
-export function prefixHasher(path: string): PrefixHasher {
+export async function prefixHasher(path: string): Promise<PrefixHasher> {
+  // Loaded on first use: node:worker_threads costs an idle agent about 2 MB of memory.
+  const { Worker } = await import("node:worker_threads");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path } });
   let sent = 0;
   let closed = false;
