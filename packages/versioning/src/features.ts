@@ -1,9 +1,5 @@
 import { compareSemVer, matchesPessimistic, parseSemVer, type SemVer } from "./semver.js";
 
-/** What this agent announces in its join params. */
-export const AGENT_DEVICE_API_VERSION = "2.3.0";
-export const AGENT_CONSOLE_VERSION = "2.0.0";
-
 /** The version the server assumes when `device_api_version` is missing or unparseable. */
 export const DEFAULT_DEVICE_API_VERSION = "1.0.0";
 
