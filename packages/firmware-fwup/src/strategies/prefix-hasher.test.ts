@@ -1,13 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firmwareBytes, sha256Hex } from "@nerves-hub-ts/hub/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type PrefixHasher, prefixHasher } from "./prefix-hasher.js";
-
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-const bytes = (n: number, seed: number) => Buffer.alloc(n, `firmware ${seed} `);
 
 let dir: string;
 let file: string;
@@ -23,8 +20,8 @@ afterEach(async () => {
 
 describe("prefixHasher", () => {
   it("hashes a file as its prefix grows, in a worker thread", async () => {
-    const a = bytes(3 * 1024 * 1024 + 5, 1);
-    const b = bytes(777, 2);
+    const a = firmwareBytes(3 * 1024 * 1024 + 5, 1);
+    const b = firmwareBytes(777, 2);
     await writeFile(file, a);
     hasher = await prefixHasher(file);
     hasher.hashTo(1024 * 1024);
@@ -32,11 +29,11 @@ describe("prefixHasher", () => {
     hasher.hashTo(10); // behind what was asked already: nothing to do
     await appendFile(file, b);
     const whole = Buffer.concat([a, b]);
-    expect(await hasher.digest(whole.length, new AbortController().signal)).toBe(sha256(whole));
+    expect(await hasher.digest(whole.length, new AbortController().signal)).toBe(sha256Hex(whole));
   });
 
   it("fails with the path when the file is shorter than the size asked for", async () => {
-    await writeFile(file, bytes(100, 3));
+    await writeFile(file, firmwareBytes(100, 3));
     hasher = await prefixHasher(file);
     await expect(hasher.digest(200, new AbortController().signal)).rejects.toThrow(
       `cannot hash ${file}: ${file} ends at byte 100, not 200`,
