@@ -336,6 +336,16 @@ describe("parts strategy with Storage", () => {
     expect(await readdir(join(cacheDir, CACHE_FOLDER))).toEqual([]);
   });
 
+  it("ignores a record that is not JSON, or holds parts that are not numbers, and installs", async () => {
+    for (const record of ["{not json", JSON.stringify({ layout: "one-file", verified: "all" })]) {
+      const storage = new MemoryStorage();
+      await storage.set(PARTS_STORAGE_KEY, record);
+      const r = await runJob(parts(storage), offer());
+      expect(r.outcome).toEqual({ ok: true });
+      expect(Buffer.compare(await installed(), fw)).toBe(0);
+    }
+  });
+
   it("does not take an older layout's record for the parts in the file", async () => {
     // The file holds wrong bytes where the record says the parts are verified.
     await mkdir(join(cacheDir, CACHE_FOLDER), { recursive: true });
